@@ -1,0 +1,92 @@
+/* status.c: "hcuapply status": the process's version, build and last update. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hcu/hcu_errors.h"
+#include "hcuapply.h"
+
+static const char *const result_keys[] = {
+    "old_version", "new_version", "quiesce_us", "pause_us",
+    "nfunctions",  "nframes",     "code"};
+
+static const char *get(const struct answer *ans, const char *key) {
+  const char *v = answer_get(ans, key);
+  return v ? v : "";
+}
+
+static void print_json(pid_t pid, const struct answer *ans) {
+  char key[64];
+  printf("{\"pid\":%ld,\"ok\":true,\"version\":", (long)pid);
+  json_number(stdout, answer_get(ans, "version"));
+  printf(",\"build_id\":");
+  json_string(stdout, get(ans, "build_id"));
+  printf(",\"updates_enabled\":%s,\"last_update\":",
+         strcmp(get(ans, "updates_enabled"), "1") == 0 ? "true" : "false");
+  if (strcmp(get(ans, "last_update"), "1") != 0) {
+    printf("null}\n");
+    return;
+  }
+  printf("{\"ok\":%s,\"name\":", strcmp(get(ans, "last_code"), "0") == 0
+                                     ? "true" : "false");
+  json_string(stdout, get(ans, "last_name"));
+  printf(",\"dry_run\":%s",
+         strcmp(get(ans, "last_dry_run"), "1") == 0 ? "true" : "false");
+  for (size_t i = 0; i < sizeof result_keys / sizeof *result_keys; i++) {
+    snprintf(key, sizeof key, "last_%s", result_keys[i]);
+    printf(",\"%s\":", result_keys[i]);
+    json_number(stdout, answer_get(ans, key));
+  }
+  printf(",\"functions\":");
+  json_string(stdout, get(ans, "last_functions"));
+  printf(",\"message\":");
+  json_string(stdout, get(ans, "last_message"));
+  printf("}}\n");
+}
+
+static void print_human(pid_t pid, const struct answer *ans) {
+  int enabled = strcmp(get(ans, "updates_enabled"), "1") == 0;
+  printf("pid %ld: version %s, build id %s, updates %s\n", (long)pid,
+         get(ans, "version"), *get(ans, "build_id") ? get(ans, "build_id")
+                                                    : "(none)",
+         enabled ? "enabled" : "disabled");
+  if (strcmp(get(ans, "last_update"), "1") != 0) {
+    printf("last update: none\n");
+    return;
+  }
+  const char *what = strcmp(get(ans, "last_dry_run"), "1") == 0 ? "dry run"
+                                                                 : "update";
+  if (strcmp(get(ans, "last_code"), "0") == 0)
+    printf("last %s: succeeded, version %s -> %s, pause %.3f ms, %s "
+           "functions, %s frames\n",
+           what, get(ans, "last_old_version"), get(ans, "last_new_version"),
+           strtoull(get(ans, "last_pause_us"), NULL, 10) / 1000.0,
+           get(ans, "last_nfunctions"), get(ans, "last_nframes"));
+  else
+    printf("last %s: failed: %s: %s\n", what, get(ans, "last_name"),
+           get(ans, "last_message"));
+}
+
+int cmd_status(int argc, char **argv) {
+  pid_t pid = 0;
+  int json, help;
+  int rc = parse_pid_options(argc, argv, &pid, &json, &help);
+  if (rc != 0 || help) {
+    if (help)
+      print_usage();
+    return rc;
+  }
+  struct answer ans;
+  struct client_error err;
+  rc = client_request(pid, "hcu1 status\n", 10000, &ans, &err);
+  if (rc != 0)
+    return report_client_error(pid, &err, json);
+  if (!ans.ok)
+    rc = report_answer_error(pid, &ans, json);
+  else if (json)
+    print_json(pid, &ans);
+  else
+    print_human(pid, &ans);
+  answer_free(&ans);
+  return rc;
+}

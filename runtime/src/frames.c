@@ -1,0 +1,270 @@
+/* frames.c: the per-thread side of an update. Program threads unwind into
+ * frame records, park in their entry trampoline, and rebuild their stacks
+ * from the records (mapped to the new version on commit, untouched on
+ * rollback). The state machine is described in hcu_engine.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "hcu_engine.h"
+
+int hcu_update_pending;
+struct hcu_engine hcu_eng = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                             .cv = PTHREAD_COND_INITIALIZER};
+__thread struct hcu_thread *hcu_self __attribute__((tls_model("initial-exec")));
+__thread volatile unsigned hcu_wake_count
+    __attribute__((tls_model("initial-exec")));
+
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+/* Condvar waits use CLOCK_MONOTONIC so a clock step cannot stretch them. */
+static void engine_setup(void) {
+  pthread_condattr_t a;
+  /* Nobody waits yet: re-initialising the static condvar is safe here. */
+  if (pthread_condattr_init(&a) != 0 ||
+      pthread_condattr_setclock(&a, CLOCK_MONOTONIC) != 0 ||
+      pthread_cond_destroy(&hcu_eng.cv) != 0 ||
+      pthread_cond_init(&hcu_eng.cv, &a) != 0)
+    hcu_fatal("engine: cannot create a CLOCK_MONOTONIC condition variable");
+  pthread_condattr_destroy(&a);
+}
+
+void hcu_engine_init(void) { pthread_once(&engine_once, engine_setup); }
+
+struct timespec hcu_deadline_in_ms(unsigned ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  return ts;
+}
+
+/* ---- Records --------------------------------------------------------------*/
+
+static unsigned long round_up(unsigned long n) {
+  unsigned long a = sizeof(max_align_t);
+  return (n + a - 1) / a * a;
+}
+
+struct hcu_record *hcu_record_new(const struct hcu_func_desc *fn) {
+  unsigned long fs = round_up(fn->formals_size);
+  unsigned long ls = round_up(fn->locals_size);
+  struct hcu_record *r = calloc(1, sizeof *r + fs + ls);
+  if (!r)
+    return NULL;
+  r->fn = fn;
+  r->formals_size = fn->formals_size;
+  r->locals_size = fn->locals_size;
+  r->formals = (char *)r->data;
+  r->locals = (char *)r->data + fs;
+  return r;
+}
+
+int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    struct hcu_record **v = realloc(s->v, cap * sizeof *v);
+    if (!v)
+      return -1;
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[s->n++] = r;
+  return 0;
+}
+
+void hcu_recstack_clear(struct hcu_recstack *s) {
+  for (size_t i = 0; i < s->n; i++)
+    free(s->v[i]);
+  s->n = 0;
+}
+
+struct hcu_stack_frame_fields_s *hcu_record_fields(struct hcu_record *r) {
+  return (struct hcu_stack_frame_fields_s *)((char *)r->locals +
+                                             r->fn->fields_offset);
+}
+
+void hcu_copy_stack_frame_fields(struct hcu_stack_frame_fields_s *to,
+                                 const struct hcu_stack_frame_fields_s *from) {
+  if (to && from)
+    *to = *from;
+}
+
+/* ---- Threads --------------------------------------------------------------*/
+
+int hcu_thread_register(struct hcu_thread *t, const char *name) {
+  memset(t, 0, sizeof *t);
+  t->pthread = pthread_self();
+  t->tid = (pid_t)syscall(SYS_gettid);
+  t->name = name;
+  t->state = HCU_T_RUNNING;
+  t->next_kind = HCU_RESUME_AT;
+  /* Reserve the record vector now, so a shallow unwind never allocates it. */
+  t->recs.v = malloc(64 * sizeof *t->recs.v);
+  if (!t->recs.v) {
+    hcu_log("threads: cannot register thread %s: out of memory", name);
+    return HCU_ERR_NOMEM;
+  }
+  t->recs.cap = 64;
+  pthread_mutex_lock(&hcu_eng.lock);
+  t->next = hcu_eng.threads;
+  hcu_eng.threads = t;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  hcu_self = t;
+  return HCU_OK;
+}
+
+int hcu_threads_not_in(int st) {
+  int n = 0;
+  for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+    n += t->state != st;
+  return n;
+}
+
+int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
+  pthread_mutex_lock(&hcu_eng.lock);
+  int go = __atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED) &&
+           t->state == HCU_T_RUNNING;
+  if (go)
+    t->state = HCU_T_UNWINDING;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  if (!go)
+    return 0;
+  /* A new record stack: drop what the last rebuild left behind. */
+  free(t->taken);
+  t->taken = NULL;
+  hcu_recstack_clear(&t->recs);
+  t->replay.valid = 0;
+  t->next_kind = kind;
+  return 1;
+}
+
+static int update_requested(void) {
+  return __atomic_load_n(&hcu_eng.requested, __ATOMIC_ACQUIRE);
+}
+
+int hcu_update_point(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || !update_requested())
+    return 0;
+  return hcu_thread_begin_unwind(t, HCU_RESUME_AT);
+}
+
+int hcu_after_call(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t)
+    return 0;
+  if (t->state == HCU_T_UNWINDING)
+    return 1; /* a callee or a wrapper started it */
+  if (!update_requested())
+    return 0;
+  return hcu_thread_begin_unwind(t, HCU_RESUME_AFTER);
+}
+
+void *hcu_unwind_frame(const struct hcu_func_desc *fn, int cp, void **formals) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || t->state != HCU_T_UNWINDING)
+    hcu_fatal("%s unwound at continuation point %d on a thread that is not "
+              "unwinding",
+              fn->key, cp);
+  struct hcu_record *r = hcu_record_new(fn);
+  /* Unwinding cannot stop half-way: the frames below are already gone. Out
+   * of memory here is as final as a stack overflow. */
+  if (!r || hcu_recstack_push(&t->recs, r) != 0)
+    hcu_fatal("out of memory while unwinding %s (frame %zu of thread %s)",
+              fn->key, t->recs.n, t->name);
+  struct hcu_stack_frame_fields_s *f = hcu_record_fields(r);
+  f->cp = cp;
+  f->kind = t->next_kind;
+  t->next_kind = HCU_RESUME_REENTER;
+  *formals = r->formals;
+  return r->locals;
+}
+
+int hcu_thread_unwound(void) {
+  struct hcu_thread *t = hcu_self;
+  return t && t->state == HCU_T_UNWINDING;
+}
+
+/* Called by the thread whose innermost frame was just handed out. */
+static void rebuild_done(struct hcu_thread *t) {
+  pthread_mutex_lock(&hcu_eng.lock);
+  t->state = HCU_T_RUNNING;
+  hcu_eng.last_rebuilt_us = hcu_now_us();
+  if (hcu_eng.clear_when_rebuilt &&
+      hcu_threads_not_in(HCU_T_RUNNING) == 0) {
+    /* The engine gave up waiting for us and left this to the last thread. */
+    hcu_eng.clear_when_rebuilt = 0;
+    __atomic_store_n(&hcu_update_pending, 0, __ATOMIC_RELEASE);
+    hcu_eng.busy = 0;
+    hcu_log("update: the last thread finished rebuilding late");
+  }
+  pthread_cond_broadcast(&hcu_eng.cv);
+  pthread_mutex_unlock(&hcu_eng.lock);
+}
+
+/* Wake signals sent while this thread was already on its way to park stay
+ * pending (the signal is blocked outside wrappers); drop them so the next
+ * wrapper does not see a stale one. */
+static void drain_wake_signals(void) {
+  sigset_t set;
+  struct timespec zero = {0, 0};
+  sigemptyset(&set);
+  sigaddset(&set, hcu_wake_signal);
+  while (sigtimedwait(&set, NULL, &zero) > 0)
+    ;
+}
+
+void hcu_thread_quiesced(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || t->state != HCU_T_UNWINDING) {
+    hcu_log("threads: hcu_thread_quiesced on a thread that did not unwind");
+    return;
+  }
+  pthread_mutex_lock(&hcu_eng.lock);
+  t->state = HCU_T_PARKED;
+  if (!hcu_eng.first_parked_us)
+    hcu_eng.first_parked_us = hcu_now_us();
+  pthread_cond_broadcast(&hcu_eng.cv);
+  while (hcu_eng.decision == HCU_DEC_NONE)
+    pthread_cond_wait(&hcu_eng.cv, &hcu_eng.lock);
+  /* On commit the engine has already swapped in the mapped records. */
+  t->state = HCU_T_REBUILDING;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  drain_wake_signals();
+  if (t->recs.n == 0) {
+    /* Cannot happen with generated code: the body's own frame is a record. */
+    hcu_log("threads: thread %s unwound without a single frame record",
+            t->name);
+    rebuild_done(t);
+  }
+}
+
+void *hcu_rebuild_frame(const struct hcu_func_desc *fn, void **formals) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || t->state != HCU_T_REBUILDING)
+    return 0;
+  /* The previous record (the caller's) has been restored by now. */
+  free(t->taken);
+  t->taken = NULL;
+  if (t->recs.n == 0)
+    hcu_fatal("thread %s: %s entered in rebuild mode with no record left",
+              t->name, fn->key);
+  struct hcu_record *r = t->recs.v[--t->recs.n]; /* outermost first */
+  if (!hcu_same_key(r->fn, fn))
+    hcu_fatal("thread %s: rebuilding %s, but the next frame record is for %s",
+              t->name, fn->key, r->fn->key);
+  t->taken = r;
+  if (t->recs.n == 0) {
+    if (hcu_record_fields(r)->kind != HCU_RESUME_REPLAY)
+      t->replay.valid = 0;
+    rebuild_done(t);
+  }
+  *formals = r->formals;
+  return r->locals;
+}

@@ -1,0 +1,177 @@
+/* hcu_engine.h: the update engine's private state, shared by init.c,
+ * registry.c, frames.c, arena.c, update.c and wrappers.c.
+ *
+ * Thread states (each thread moves its own state, always under hcu_eng.lock;
+ * the engine only reads them):
+ *
+ *   RUNNING --(update_point / after_call / wrapper, while requested)--> UNWINDING
+ *   UNWINDING --(body returned to the trampoline: hcu_thread_quiesced)--> PARKED
+ *   PARKED --(engine decided commit or rollback)--> REBUILDING
+ *   REBUILDING --(innermost record taken by hcu_rebuild_frame)--> RUNNING
+ */
+#ifndef HCU_ENGINE_H
+#define HCU_ENGINE_H
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hcu/hcu_patch.h"
+#include "hcu/hcu_rt.h"
+#include "hcu_internal.h"
+
+/* ---- Frame records (frames.c) -------------------------------------------*/
+
+/* One unwound frame: header, then the formals record, then the locals record
+ * (each starting on a max_align_t boundary). */
+struct hcu_record {
+  const struct hcu_func_desc *fn;
+  void *formals;
+  void *locals;
+  unsigned long formals_size;
+  unsigned long locals_size;
+  max_align_t data[];
+};
+
+/* A record stack, innermost frame first (index 0). */
+struct hcu_recstack {
+  struct hcu_record **v;
+  size_t n, cap;
+};
+
+struct hcu_record *hcu_record_new(const struct hcu_func_desc *fn);
+int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r);
+void hcu_recstack_clear(struct hcu_recstack *s); /* frees the records */
+struct hcu_stack_frame_fields_s *hcu_record_fields(struct hcu_record *r);
+
+/* ---- Threads (frames.c) --------------------------------------------------*/
+
+enum hcu_thread_state {
+  HCU_T_RUNNING = 0,
+  HCU_T_UNWINDING = 1,
+  HCU_T_PARKED = 2,
+  HCU_T_REBUILDING = 3
+};
+
+/* Which wrapper left a replay deadline behind. */
+enum hcu_wrap_id {
+  HCU_W_NONE = 0,
+  HCU_W_ACCEPT,
+  HCU_W_READ,
+  HCU_W_RECV,
+  HCU_W_POLL,
+  HCU_W_SELECT,
+  HCU_W_NANOSLEEP,
+  HCU_W_CLOCK_NANOSLEEP,
+  HCU_W_SLEEP,
+  HCU_W_USLEEP
+};
+
+struct hcu_replay {
+  int valid;
+  int id;           /* enum hcu_wrap_id */
+  int has_deadline; /* deadline is meaningful */
+  struct timespec deadline; /* absolute, CLOCK_MONOTONIC */
+};
+
+struct hcu_thread {
+  pthread_t pthread;
+  pid_t tid;
+  const char *name; /* the mapping's thread name ("main") */
+  int state;        /* enum hcu_thread_state; written by the owner under lock */
+  int next_kind;    /* resume kind of the next record pushed (owner only) */
+  struct hcu_recstack recs;   /* records of the last unwind */
+  struct hcu_recstack mapped; /* engine-owned: recs mapped to the new version */
+  struct hcu_record *taken;   /* handed out by hcu_rebuild_frame; freed later */
+  struct hcu_replay replay;
+  struct hcu_thread *next;
+};
+
+extern __thread struct hcu_thread *hcu_self
+    __attribute__((tls_model("initial-exec")));
+extern __thread volatile unsigned hcu_wake_count
+    __attribute__((tls_model("initial-exec")));
+
+enum hcu_decision { HCU_DEC_NONE = 0, HCU_DEC_COMMIT = 1, HCU_DEC_ROLLBACK = 2 };
+
+struct hcu_engine {
+  pthread_mutex_t lock;
+  pthread_cond_t cv; /* CLOCK_MONOTONIC; any thread state change, decision */
+  struct hcu_thread *threads;
+  int requested;     /* atomic: program threads must unwind now */
+  int decision;      /* enum hcu_decision, under lock */
+  int busy;          /* an update is in progress, under lock */
+  int clear_when_rebuilt; /* the last thread to rebuild clears pending */
+  uint64_t first_parked_us, last_rebuilt_us;
+};
+extern struct hcu_engine hcu_eng;
+extern int hcu_wake_signal;
+
+void hcu_engine_init(void);
+int hcu_thread_register(struct hcu_thread *t, const char *name);
+/* Starts unwinding the calling thread with the given first resume kind if an
+ * update is requested and the thread is running. 1 if it did. */
+int hcu_thread_begin_unwind(struct hcu_thread *t, int kind);
+/* Number of registered threads not in state st (call under lock). */
+int hcu_threads_not_in(int st);
+/* Absolute CLOCK_MONOTONIC time ms from now, for condvar waits. */
+struct timespec hcu_deadline_in_ms(unsigned ms);
+
+/* ---- Arena (arena.c) -----------------------------------------------------*/
+
+extern unsigned long hcu_arena_size; /* bytes reserved per thread */
+int hcu_arena_map(void); /* maps the calling thread's arena; 0 or -1 */
+/* Unrecoverable: logs, prints to stderr and aborts. */
+void hcu_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* ---- Registry (registry.c) -----------------------------------------------*/
+
+void hcu_registry_begin_load(void);
+/* Ends a patch load; returns the units it registered (0 if none) and the
+ * number of units refused (bad ABI or descriptor) in *nbad. */
+struct hcu_unit_desc *hcu_registry_end_load(int *nbad);
+/* Program function by key, else by unique C name. 0 and a message if not. */
+const struct hcu_func_desc *hcu_registry_find(const char *name, char *err,
+                                              size_t errsz);
+/* The same over a list of (pending) units. */
+const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
+                                           const char *name, char *err,
+                                           size_t errsz);
+/* The current descriptor of d's key (d itself if unknown). */
+const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
+/* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
+int hcu_registry_prepare(const struct hcu_unit_desc *units);
+struct hcu_fn_update {
+  const struct hcu_func_desc *old_fn, *new_fn;
+};
+void hcu_registry_commit(struct hcu_unit_desc *units,
+                         const struct hcu_fn_update *u, int n, int version);
+int hcu_same_key(const struct hcu_func_desc *a, const struct hcu_func_desc *b);
+
+/* ---- Wrappers (wrappers.c): same signatures as libc's ---------------------*/
+
+int hcu_wrap_accept(int fd, struct sockaddr *addr, socklen_t *len);
+int hcu_wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+ssize_t hcu_wrap_read(int fd, void *buf, size_t n);
+ssize_t hcu_wrap_recv(int fd, void *buf, size_t n, int flags);
+ssize_t hcu_wrap_recvfrom(int fd, void *buf, size_t n, int flags,
+                          struct sockaddr *addr, socklen_t *len);
+ssize_t hcu_wrap_recvmsg(int fd, struct msghdr *msg, int flags);
+int hcu_wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+int hcu_wrap_select(int nfds, fd_set *r, fd_set *w, fd_set *e,
+                    struct timeval *tv);
+int hcu_wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+int hcu_wrap_clock_nanosleep(clockid_t clk, int flags,
+                             const struct timespec *req, struct timespec *rem);
+unsigned hcu_wrap_sleep(unsigned seconds);
+int hcu_wrap_usleep(useconds_t usec);
+
+#endif /* HCU_ENGINE_H */

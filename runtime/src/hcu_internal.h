@@ -1,0 +1,52 @@
+/* hcu_internal.h: declarations shared by libhcu's own source files. */
+#ifndef HCU_INTERNAL_H
+#define HCU_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hcu/hcu_errors.h"
+
+/* ---- Update requests (control channel -> update engine) ------------------*/
+
+enum hcu_update_model { HCU_MODEL_IMMEDIATE = 0, HCU_MODEL_LAZY = 1 };
+
+struct hcu_apply_request {
+  char path[4096];      /* absolute path of the patch .so */
+  int model;            /* enum hcu_update_model */
+  int dry_run;          /* validate and quiesce, then roll back */
+  unsigned timeout_ms;  /* quiescence timeout; 0 = default */
+};
+
+struct hcu_apply_result {
+  int code;                 /* enum hcu_error (HCU_OK on success) */
+  char message[1024];       /* what went wrong and where, or a summary */
+  int old_version;
+  int new_version;
+  uint64_t quiesce_us;      /* request -> every thread stopped */
+  uint64_t pause_us;        /* first thread stopped -> last thread resumed */
+  int nfunctions;           /* functions whose slot was switched */
+  int nframes;              /* frames unwound and rebuilt */
+  char functions[2048];     /* comma-separated keys of switched functions */
+};
+
+/* Runs one update to completion (or rollback) and fills *res. Called from the
+ * control thread; never from a program thread. Returns res->code. */
+int hcu_update_apply(const struct hcu_apply_request *req,
+                     struct hcu_apply_result *res);
+
+/* Current program version and the program's GNU build id (hex). */
+int hcu_current_version(void);
+const char *hcu_build_id(void);
+
+/* Control channel: started by the runtime constructor unless updates are
+ * disabled (HCU_DISABLE=1). Returns 0 or an hcu_error. */
+int hcu_control_start(void);
+
+/* Runtime log: a fixed ring of recent messages, readable over the channel. */
+void hcu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic microseconds. */
+uint64_t hcu_now_us(void);
+
+#endif /* HCU_INTERNAL_H */

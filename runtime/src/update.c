@@ -1,0 +1,536 @@
+/* update.c: the update engine. One update at a time, run by the control
+ * thread: load and check the patch, stop every program thread, map their
+ * frame records to the new version, run the datatype transformers, and only
+ * then commit. Any failure before the commit leaves the old version running
+ * with its state intact. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hcu_engine.h"
+
+#define DEFAULT_TIMEOUT_MS 5000u
+#define REKILL_MS 2u
+#define REBUILD_WAIT_MS 5000u
+
+struct apply {
+  const struct hcu_apply_request *req;
+  struct hcu_apply_result *res;
+  void *handle;
+  const struct hcu_patch_info *info;
+  struct hcu_unit_desc *units; /* the patch's, pending until the commit */
+  struct hcu_fn_update *upd;
+  int nupd;
+  unsigned timeout_ms;
+  int quiesce_started;
+  uint64_t t_request;
+};
+
+static int fail(struct apply *a, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct apply *a, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(a->res->message, sizeof a->res->message, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+static unsigned timeout_of(const struct hcu_apply_request *req) {
+  if (req->timeout_ms)
+    return req->timeout_ms;
+  const char *s = getenv("HCU_TIMEOUT_MS");
+  if (s && *s) {
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!errno && !*end && v > 0 && v <= 3600000UL && s[0] != '-')
+      return (unsigned)v;
+    hcu_log("update: ignoring HCU_TIMEOUT_MS='%s'", s);
+  }
+  return DEFAULT_TIMEOUT_MS;
+}
+
+/* ---- Loading and checking the patch --------------------------------------*/
+
+static int check_info(struct apply *a) {
+  const struct hcu_patch_info *i = a->info;
+  const char *path = a->req->path;
+  if (i->abi != HCU_PATCH_ABI_VERSION)
+    return fail(a, HCU_ERR_PATCH_INVALID,
+                "%s was built for patch ABI %d, this runtime has ABI %d; "
+                "rebuild it with the matching hcu-cc",
+                path, i->abi, HCU_PATCH_ABI_VERSION);
+  if (!hcu_build_id()[0])
+    return fail(a, HCU_ERR_WRONG_BUILD,
+                "this process's executable has no GNU build id (link it with "
+                "-Wl,--build-id), so no patch can be checked against it");
+  if (!i->target_build_id || strcmp(i->target_build_id, hcu_build_id()) != 0)
+    return fail(a, HCU_ERR_WRONG_BUILD,
+                "patch is for build %s, this process runs build %s",
+                i->target_build_id ? i->target_build_id : "(none)",
+                hcu_build_id());
+  if (i->base_version != hcu_current_version())
+    return fail(a, HCU_ERR_WRONG_VERSION,
+                "patch applies to version %d, process runs version %d",
+                i->base_version, hcu_current_version());
+  if (i->new_version != i->base_version + 1 || i->nfunctions < 0 ||
+      i->nthreads < 0 || (i->nfunctions > 0 && !i->functions) ||
+      (i->nthreads > 0 && !i->threads))
+    return fail(a, HCU_ERR_PATCH_INVALID,
+                "%s has a malformed hcu_patch_info (versions %d -> %d, %d "
+                "functions, %d threads)",
+                path, i->base_version, i->new_version, i->nfunctions,
+                i->nthreads);
+  return HCU_OK;
+}
+
+static int check_threads(struct apply *a) {
+  const struct hcu_patch_info *i = a->info;
+  const char *map = i->mapping_file ? i->mapping_file : "the mapping";
+  for (int k = 0; k < i->nthreads; k++) {
+    const hcu_mapping_update_description_t *t = &i->threads[k];
+    if (!t->thread || strcmp(t->thread, "main") != 0)
+      return fail(a, HCU_ERR_UNSUPPORTED,
+                  "%s: thread '%s' in mapping_updates: only the main thread "
+                  "is supported yet",
+                  map, t->thread ? t->thread : "(null)");
+    if (t->up_to_function && strcmp(t->up_to_function, "main") != 0)
+      return fail(a, HCU_ERR_UNSUPPORTED,
+                  "%s: rebuilding thread main only up to %s is not supported "
+                  "yet; use {\"main\", \"main\"}",
+                  map, t->up_to_function);
+  }
+  return HCU_OK;
+}
+
+static int resolve_functions(struct apply *a) {
+  const struct hcu_patch_info *i = a->info;
+  const char *map = i->mapping_file ? i->mapping_file : "the mapping";
+  char err[512];
+  if (i->nfunctions == 0)
+    return HCU_OK;
+  a->upd = calloc((size_t)i->nfunctions, sizeof *a->upd);
+  if (!a->upd)
+    return fail(a, HCU_ERR_NOMEM, "out of memory resolving %d function updates",
+                i->nfunctions);
+  for (int k = 0; k < i->nfunctions; k++) {
+    const hcu_mapping_function_update_description_t *f = &i->functions[k];
+    if (!f->old_name || !f->new_name)
+      return fail(a, HCU_ERR_PATCH_INVALID,
+                  "%s: function update %d has no old or new name", map, k);
+    const struct hcu_func_desc *o = hcu_registry_find(f->old_name, err,
+                                                      sizeof err);
+    if (!o)
+      return fail(a, HCU_ERR_MAPPING, "%s: function update %s -> %s: %s", map,
+                  f->old_name, f->new_name, err);
+    const struct hcu_func_desc *n = hcu_units_find(a->units, f->new_name, err,
+                                                   sizeof err);
+    if (!n)
+      return fail(a, HCU_ERR_MAPPING, "%s: function update %s -> %s: %s", map,
+                  f->old_name, f->new_name, err);
+    for (int j = 0; j < a->nupd; j++)
+      if (hcu_same_key(a->upd[j].old_fn, o))
+        return fail(a, HCU_ERR_MAPPING,
+                    "%s: function %s is updated twice", map, o->key);
+    /* Binding by interposition: the patch's slot for an unchanged key must
+     * be the program's own. */
+    if (hcu_same_key(o, n) && n->slot != o->slot)
+      return fail(a, HCU_ERR_MAPPING,
+                  "the patch's slot for %s did not bind to the program's; "
+                  "link the program with -Wl,--export-dynamic",
+                  o->key);
+    a->upd[a->nupd].old_fn = o;
+    a->upd[a->nupd].new_fn = n;
+    a->nupd++;
+  }
+  return HCU_OK;
+}
+
+static int load_patch(struct apply *a) {
+  const char *path = a->req->path;
+  if (a->req->model == HCU_MODEL_LAZY)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "the lazy update model is not supported yet; use the "
+                "immediate model");
+  if (a->req->model != HCU_MODEL_IMMEDIATE)
+    return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
+                a->req->model);
+  int nbad = 0;
+  hcu_registry_begin_load();
+  dlerror();
+  a->handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+  const char *dlerr = a->handle ? NULL : dlerror();
+  a->units = hcu_registry_end_load(&nbad);
+  if (!a->handle)
+    return fail(a, HCU_ERR_PATCH_LOAD, "cannot load %s: %s", path,
+                dlerr ? dlerr : "unknown dlopen error");
+  a->info = dlsym(a->handle, "hcu_patch_info");
+  if (!a->info)
+    return fail(a, HCU_ERR_PATCH_INVALID,
+                "%s does not export hcu_patch_info; build patches with hcu-cc",
+                path);
+  int rc = check_info(a);
+  if (rc != HCU_OK)
+    return rc;
+  if (nbad)
+    return fail(a, HCU_ERR_PATCH_INVALID,
+                "%d of the units in %s were refused (wrong ABI or malformed "
+                "descriptors; see the log)",
+                nbad, path);
+  for (const struct hcu_unit_desc *u = a->units; u; u = u->next)
+    if (u->version != a->info->new_version)
+      return fail(a, HCU_ERR_PATCH_INVALID,
+                  "unit %s in %s is version %d, the patch says %d",
+                  u->file ? u->file : "?", path, u->version,
+                  a->info->new_version);
+  rc = check_threads(a);
+  if (rc == HCU_OK)
+    rc = resolve_functions(a);
+  if (rc == HCU_OK && hcu_registry_prepare(a->units) != 0)
+    rc = fail(a, HCU_ERR_NOMEM, "out of memory registering the patch");
+  return rc;
+}
+
+/* ---- Quiescence -----------------------------------------------------------*/
+
+static const char *state_name(int st) {
+  switch (st) {
+  case HCU_T_RUNNING:
+    return "running";
+  case HCU_T_UNWINDING:
+    return "unwinding";
+  case HCU_T_PARKED:
+    return "stopped";
+  case HCU_T_REBUILDING:
+    return "rebuilding";
+  }
+  return "?";
+}
+
+static int quiesce(struct apply *a) {
+  pthread_mutex_lock(&hcu_eng.lock);
+  hcu_eng.decision = HCU_DEC_NONE;
+  hcu_eng.first_parked_us = 0;
+  hcu_eng.last_rebuilt_us = 0;
+  hcu_eng.clear_when_rebuilt = 0;
+  __atomic_store_n(&hcu_eng.requested, 1, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&hcu_eng.lock);
+  __atomic_store_n(&hcu_update_pending, 1, __ATOMIC_RELEASE);
+  a->quiesce_started = 1;
+  a->t_request = hcu_now_us();
+  uint64_t deadline = a->t_request + (uint64_t)a->timeout_ms * 1000u;
+
+  pthread_mutex_lock(&hcu_eng.lock);
+  while (hcu_threads_not_in(HCU_T_PARKED) > 0) {
+    if (hcu_now_us() >= deadline) {
+      char who[512] = "";
+      size_t n = 0;
+      for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+        if (t->state != HCU_T_PARKED && n < sizeof who)
+          n += (size_t)snprintf(who + n, sizeof who - n, "%s%s (tid %ld, %s)",
+                                n ? ", " : "", t->name, (long)t->tid,
+                                state_name(t->state));
+      pthread_mutex_unlock(&hcu_eng.lock);
+      return fail(a, HCU_ERR_TIMEOUT,
+                  "not every thread reached an update point within %u ms: %s; "
+                  "nothing was changed",
+                  a->timeout_ms, who);
+    }
+    /* One signal is enough (it stays pending while blocked); repeating it
+     * costs nothing and covers a thread that drained a stale one. */
+    for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+      if (t->state == HCU_T_RUNNING) {
+        int e = pthread_kill(t->pthread, hcu_wake_signal);
+        if (e)
+          hcu_log("update: cannot signal thread %s: %s", t->name, strerror(e));
+      }
+    struct timespec ts = hcu_deadline_in_ms(REKILL_MS);
+    pthread_cond_timedwait(&hcu_eng.cv, &hcu_eng.lock, &ts);
+  }
+  pthread_mutex_unlock(&hcu_eng.lock);
+  a->res->quiesce_us = hcu_now_us() - a->t_request;
+  return HCU_OK;
+}
+
+/* ---- Mapping frame records -----------------------------------------------*/
+
+static const struct hcu_cp_desc *cp_by_number(const struct hcu_func_desc *f,
+                                              int number) {
+  for (int i = 0; i < f->ncps; i++)
+    if (f->cps[i].number == number)
+      return &f->cps[i];
+  return NULL;
+}
+
+static const struct hcu_cp_desc *cp_by_name(const struct hcu_func_desc *f,
+                                            const char *name) {
+  for (int i = 0; i < f->ncps; i++)
+    if (strcmp(f->cps[i].name, name) == 0)
+      return &f->cps[i];
+  return NULL;
+}
+
+/* Copies same-named variables of identical layout; new ones stay zero. */
+static int copy_vars(struct apply *a, const struct hcu_thread *t,
+                     const char *fn, const char *what,
+                     const struct hcu_var_desc *ov, int on, const char *obuf,
+                     const struct hcu_var_desc *nv, int nn, char *nbuf) {
+  for (int i = 0; i < nn; i++)
+    for (int j = 0; j < on; j++) {
+      if (strcmp(nv[i].name, ov[j].name) != 0)
+        continue;
+      if (strcmp(nv[i].type, ov[j].type) != 0 || nv[i].size != ov[j].size)
+        return fail(a, HCU_ERR_FRAME,
+                    "thread %s: the active frame of %s has %s '%s' of type "
+                    "'%s', the new version's is '%s'; convert it in a stack "
+                    "transformer",
+                    t->name, fn, what, ov[j].name, ov[j].type, nv[i].type);
+      memcpy(nbuf + nv[i].offset, obuf + ov[j].offset, nv[i].size);
+      break;
+    }
+  return HCU_OK;
+}
+
+static int map_record(struct apply *a, const struct hcu_thread *t,
+                      struct hcu_record *r, const struct hcu_func_desc *nf,
+                      struct hcu_record **out) {
+  const struct hcu_func_desc *of = r->fn;
+  const struct hcu_stack_frame_fields_s *ofields = hcu_record_fields(r);
+  const struct hcu_cp_desc *ocp = cp_by_number(of, ofields->cp);
+  if (!ocp)
+    return fail(a, HCU_ERR_FRAME,
+                "thread %s: %s is stopped at continuation point %d, which its "
+                "descriptor does not list",
+                t->name, of->key, ofields->cp);
+  const struct hcu_cp_desc *ncp = cp_by_name(nf, ocp->name);
+  if (!ncp)
+    return fail(a, HCU_ERR_FRAME,
+                "thread %s: %s is stopped at %s, which the new version does "
+                "not have; add a continuation mapping",
+                t->name, of->key, ocp->name);
+  if (strcmp(of->arena_layout, nf->arena_layout) != 0)
+    return fail(a, HCU_ERR_FRAME,
+                "thread %s: the active frame of %s keeps address-taken locals "
+                "laid out as '%s', the new version as '%s'; they cannot be "
+                "carried over",
+                t->name, of->key, of->arena_layout, nf->arena_layout);
+  struct hcu_record *n = hcu_record_new(nf);
+  if (!n)
+    return fail(a, HCU_ERR_NOMEM, "out of memory mapping the frame of %s",
+                of->key);
+  int rc = copy_vars(a, t, of->key, "formal", of->formals, of->nformals,
+                     r->formals, nf->formals, nf->nformals, n->formals);
+  if (rc == HCU_OK)
+    rc = copy_vars(a, t, of->key, "local", of->locals, of->nlocals, r->locals,
+                   nf->locals, nf->nlocals, n->locals);
+  if (rc != HCU_OK) {
+    free(n);
+    return rc;
+  }
+  struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
+  nfields->cp = ncp->number;
+  nfields->kind = ofields->kind;
+  *out = n;
+  return HCU_OK;
+}
+
+static struct hcu_record *copy_record(const struct hcu_record *r) {
+  struct hcu_record *n = hcu_record_new(r->fn);
+  if (n) {
+    memcpy(n->formals, r->formals, r->formals_size);
+    memcpy(n->locals, r->locals, r->locals_size);
+  }
+  return n;
+}
+
+static void drop_mapped(void) {
+  for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+    hcu_recstack_clear(&t->mapped);
+}
+
+/* Builds every parked thread's new records beside the old ones. */
+static int map_frames(struct apply *a) {
+  int rc = HCU_OK;
+  pthread_mutex_lock(&hcu_eng.lock);
+  for (struct hcu_thread *t = hcu_eng.threads; t && rc == HCU_OK;
+       t = t->next) {
+    for (size_t i = 0; i < t->recs.n && rc == HCU_OK; i++) {
+      struct hcu_record *r = t->recs.v[i], *n = NULL;
+      const struct hcu_fn_update *u = NULL;
+      for (int k = 0; k < a->nupd && !u; k++)
+        if (hcu_same_key(r->fn, a->upd[k].old_fn))
+          u = &a->upd[k];
+      if (u) {
+        rc = map_record(a, t, r, u->new_fn, &n);
+      } else if (!(n = copy_record(r))) {
+        rc = fail(a, HCU_ERR_NOMEM, "out of memory copying the frame of %s",
+                  r->fn->key);
+      }
+      if (rc == HCU_OK && hcu_recstack_push(&t->mapped, n) != 0) {
+        free(n);
+        rc = fail(a, HCU_ERR_NOMEM, "out of memory mapping frames");
+      }
+    }
+    a->res->nframes += (int)t->recs.n;
+    if (t->recs.n > 0) {
+      struct hcu_record *in = t->recs.v[0];
+      const struct hcu_stack_frame_fields_s *f = hcu_record_fields(in);
+      const struct hcu_cp_desc *cp = cp_by_number(in->fn, f->cp);
+      static const char *const kinds[] = {"at", "reenter", "replay", "after"};
+      hcu_log("update: thread %s stopped in %s at %s (%s), %zu frames",
+              t->name, in->fn->key, cp ? cp->name : "?",
+              f->kind >= 0 && f->kind < 4 ? kinds[f->kind] : "?", t->recs.n);
+    }
+  }
+  if (rc != HCU_OK)
+    drop_mapped();
+  pthread_mutex_unlock(&hcu_eng.lock);
+  return rc;
+}
+
+/* ---- Commit, release, rollback -------------------------------------------*/
+
+static void list_functions(struct apply *a) {
+  struct hcu_apply_result *res = a->res;
+  size_t n = 0;
+  res->functions[0] = '\0';
+  for (int k = 0; k < a->nupd && n < sizeof res->functions; k++)
+    n += (size_t)snprintf(res->functions + n, sizeof res->functions - n,
+                          "%s%s", k ? "," : "", a->upd[k].new_fn->key);
+  res->nfunctions = a->nupd;
+}
+
+static void commit(struct apply *a) {
+  for (int k = 0; k < a->nupd; k++) {
+    const struct hcu_fn_update *u = &a->upd[k];
+    __atomic_store_n(u->old_fn->slot, u->new_fn->impl, __ATOMIC_RELEASE);
+  }
+  hcu_registry_commit(a->units, a->upd, a->nupd, a->info->new_version);
+  a->units = NULL;
+  a->handle = NULL; /* new code now runs: the patch stays loaded */
+}
+
+/* Lets the parked threads go (with mapped records on commit, their own on
+ * rollback), waits until they have rebuilt, and clears the pending flag.
+ * Returns 1 if it had to leave that to the last thread. */
+static int release(struct apply *a, int decision) {
+  int late = 0;
+  pthread_mutex_lock(&hcu_eng.lock);
+  __atomic_store_n(&hcu_eng.requested, 0, __ATOMIC_RELEASE);
+  for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next) {
+    if (decision == HCU_DEC_COMMIT && t->state == HCU_T_PARKED) {
+      struct hcu_recstack old = t->recs;
+      t->recs = t->mapped;
+      t->mapped = old;
+    }
+    hcu_recstack_clear(&t->mapped);
+  }
+  hcu_eng.decision = decision;
+  pthread_cond_broadcast(&hcu_eng.cv);
+  struct timespec until = hcu_deadline_in_ms(REBUILD_WAIT_MS);
+  while (hcu_threads_not_in(HCU_T_RUNNING) > 0) {
+    if (pthread_cond_timedwait(&hcu_eng.cv, &hcu_eng.lock, &until) ==
+            ETIMEDOUT &&
+        hcu_threads_not_in(HCU_T_RUNNING) > 0) {
+      late = 1;
+      break;
+    }
+  }
+  if (late) {
+    hcu_eng.clear_when_rebuilt = 1; /* busy stays set until then */
+    hcu_log("update: a thread has not finished rebuilding after %u ms%s; the "
+            "update stays in progress until it does",
+            REBUILD_WAIT_MS,
+            decision == HCU_DEC_COMMIT ? " (committed: no rollback possible)"
+                                       : "");
+  } else {
+    __atomic_store_n(&hcu_update_pending, 0, __ATOMIC_RELEASE);
+  }
+  if (hcu_eng.first_parked_us && hcu_eng.last_rebuilt_us >=
+                                     hcu_eng.first_parked_us)
+    a->res->pause_us = hcu_eng.last_rebuilt_us - hcu_eng.first_parked_us;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  return late;
+}
+
+static void unload(struct apply *a) {
+  a->units = NULL; /* they live in the patch's memory */
+  if (a->handle && dlclose(a->handle) != 0)
+    hcu_log("update: dlclose %s: %s", a->req->path, dlerror());
+  a->handle = NULL;
+}
+
+int hcu_update_apply(const struct hcu_apply_request *req,
+                     struct hcu_apply_result *res) {
+  struct apply a = {.req = req, .res = res, .timeout_ms = timeout_of(req)};
+  res->old_version = res->new_version = hcu_current_version();
+  res->message[0] = '\0';
+  if (hcu_self)
+    return fail(&a, HCU_ERR_INTERNAL,
+                "hcu_update_apply was called from a program thread");
+  pthread_mutex_lock(&hcu_eng.lock);
+  int busy = hcu_eng.busy;
+  hcu_eng.busy = 1;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  if (busy)
+    return fail(&a, HCU_ERR_BUSY, "another update is in progress");
+
+  int rc = load_patch(&a);
+  if (rc == HCU_OK)
+    rc = quiesce(&a);
+  if (rc == HCU_OK)
+    rc = map_frames(&a);
+  int dry = rc == HCU_OK && req->dry_run;
+  if (rc == HCU_OK && !dry && a.info->datatype_transformations) {
+    int t = a.info->datatype_transformations();
+    if (t != 0)
+      rc = fail(&a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers returned %d; nothing was "
+                "changed",
+                a.info->mapping_file ? a.info->mapping_file : req->path, t);
+  }
+  int committed = rc == HCU_OK && !dry;
+  int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
+  if (rc == HCU_OK)
+    list_functions(&a);
+  if (committed)
+    commit(&a);
+  int late = 0;
+  if (a.quiesce_started)
+    late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
+  if (!committed)
+    unload(&a);
+  free(a.upd);
+
+  if (committed) {
+    res->new_version = hcu_current_version();
+    snprintf(res->message, sizeof res->message,
+             "version %d -> %d: %d functions switched (%.600s), %d frames "
+             "rebuilt, quiesce %llu us, pause %llu us",
+             res->old_version, res->new_version, res->nfunctions,
+             res->functions, res->nframes,
+             (unsigned long long)res->quiesce_us,
+             (unsigned long long)res->pause_us);
+    hcu_log("update: %s", res->message);
+  } else if (dry) {
+    snprintf(res->message, sizeof res->message,
+             "dry run: version %d -> %d would switch %d functions (%.600s) and "
+             "map %d frames; nothing was changed",
+             res->old_version, new_version, res->nfunctions, res->functions,
+             res->nframes);
+    hcu_log("update: %s", res->message);
+  } else {
+    hcu_log("update: %s refused (%s): %s", req->path, hcu_error_name(rc),
+            res->message);
+  }
+  if (!late) {
+    pthread_mutex_lock(&hcu_eng.lock);
+    hcu_eng.busy = 0;
+    pthread_mutex_unlock(&hcu_eng.lock);
+  }
+  return rc;
+}

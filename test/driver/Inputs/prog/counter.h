@@ -1,0 +1,2 @@
+void step(void);
+int count(void);

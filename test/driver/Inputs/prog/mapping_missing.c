@@ -1,0 +1,3 @@
+#include "hcu_mappings.h"
+
+hcu_mapping_update_description_t mapping_updates_v2[] = {{"main", "main"}};

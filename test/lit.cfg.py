@@ -1,0 +1,32 @@
+# lit configuration for hcu's tests. One scenario per file; RUN lines use the
+# substitutions below.
+import os
+import lit.formats
+
+config.name = "hcu"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(os.path.dirname(config.hcu_bin_dir), "test")
+# Inputs/ hold helper files; alphabet/ holds the demo program's sources; unit/
+# is GoogleTest, run by ctest directly.
+config.excludes = ["Inputs", "alphabet", "unit", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py.in"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.hcu_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.environment["HOME"] = os.environ.get("HOME", "/tmp")
+# Keep each test's control sockets away from any other run on this machine.
+config.environment["HCU_RUNTIME_DIR"] = os.path.join(config.test_exec_root, "hcu-run")
+
+def tool(name):
+    return os.path.join(config.hcu_bin_dir, name)
+
+config.substitutions.append(("%hcu_transform", tool("hcu-transform")))
+config.substitutions.append(("%hcu_cc", tool("hcu-cc")))
+config.substitutions.append(("%hcuapply", tool("hcuapply")))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%alphabet_src", os.path.join(config.hcu_src_root, "test", "alphabet")))
+config.substitutions.append(("%hcu_include", os.path.join(config.hcu_src_root, "runtime", "include")))
+config.substitutions.append(("%hcu_lib", config.hcu_lib_dir))
+config.substitutions.append(("%src_root", config.hcu_src_root))

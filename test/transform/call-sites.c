@@ -1,0 +1,26 @@
+// Every call to a function of the program is a numbered continuation point
+// with a stable name; calls to functions defined in this file go through
+// their slot, others through their entry; libc calls are left alone.
+// RUN: %hcu_transform %s -- | FileCheck %s
+#include <string.h>
+
+int g(int x);
+
+int h(int x) { return x + (int)strlen("abc"); }
+
+int f(int a) {
+  int r = h(a);
+  g(r);
+  r = h(r);
+  return h(r);
+}
+
+// CHECK: {{^}}static int f__hcu_v1(int a) {{.*}} switch (hcu_l->hcu_stack_frame_fields.cp) { case 1: goto hcu_resume_1; case 2: goto hcu_resume_2; case 3: goto hcu_resume_3; case 4: goto hcu_resume_4; default: break; }
+// CHECK: {{^}}  int r ; { if (0) { hcu_resume_1: r = hcu_l->r; {{.*}} r = hcu_slot__h(a); hcu_after_1: if (HCU_PENDING() && hcu_after_call())
+// CHECK: {{^}}  { if (0) { hcu_resume_2: {{.*}} g(r); hcu_after_2:
+// CHECK: {{^}}  { if (0) { hcu_resume_3: {{.*}} r = hcu_slot__h(r); hcu_after_3:
+// CHECK: {{^}}  { if (0) { hcu_resume_4: {{.*}} hcu_rv = hcu_slot__h(r); hcu_after_4: {{.*}} return hcu_rv; }
+// The stable entry keeps the symbol and calls through the slot.
+// CHECK: {{^}}__typeof__(f) *hcu_slot__f = f__hcu_v1;
+// CHECK-NEXT: {{^}}int f(int a) { return hcu_slot__f(a); }
+// CHECK: {{^}}static const struct hcu_cp_desc hcu_cps_1[] = { {0, HCU_CP_ENTRY, "entry"}, {1, HCU_CP_CALL, "h#1"}, {2, HCU_CP_CALL, "g#1"}, {3, HCU_CP_CALL, "h#2"}, {4, HCU_CP_CALL, "h#3"}, {0, 0, 0} };

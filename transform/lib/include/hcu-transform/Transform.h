@@ -1,0 +1,42 @@
+//===- Transform.h - hcu-transform as a library ---------------------------===//
+//
+// Rewrites one C translation unit into updatable C (docs/design.md) and
+// describes it in JSON metadata. Diagnostics go to stderr in compiler format.
+//
+//===----------------------------------------------------------------------===//
+#ifndef HCU_TRANSFORM_TRANSFORM_H
+#define HCU_TRANSFORM_TRANSFORM_H
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace hcu {
+
+struct TransformOptions {
+  /// Version of the code being built: 1 for a program, base+1 for a patch.
+  int Version = 1;
+  /// Patch mode: globals whose layout changed against BaseMetadata get new
+  /// storage (<name>_v<Version>); unchanged ones bind to the base's symbols.
+  bool PatchMode = false;
+  /// Merged metadata (kind program or patch) of the version a patch applies to.
+  nlohmann::json BaseMetadata;
+  /// Unique id of the file within the program; default: sanitized base name.
+  std::string Uid;
+};
+
+/// Transforms File, compiled with CompilerArgs (clang-style flags such as -I,
+/// -D, -std; no input file and no -o). On success returns true and fills
+/// OutCode (the instrumented C) and OutMetadata (the unit's metadata). On error
+/// prints diagnostics and returns false.
+bool transformFile(const std::string &File,
+                   const std::vector<std::string> &CompilerArgs,
+                   const TransformOptions &Opts, std::string &OutCode,
+                   nlohmann::json &OutMetadata);
+
+/// The default uid for a file path: its base name with [^A-Za-z0-9_] -> '_'.
+std::string defaultUid(const std::string &File);
+
+} // namespace hcu
+
+#endif

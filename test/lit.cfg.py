@@ -30,3 +30,15 @@ config.substitutions.append(("%alphabet_src", os.path.join(config.hcu_src_root, 
 config.substitutions.append(("%hcu_include", os.path.join(config.hcu_src_root, "runtime", "include")))
 config.substitutions.append(("%hcu_lib", config.hcu_lib_dir))
 config.substitutions.append(("%src_root", config.hcu_src_root))
+
+# On a sanitizer build, the programs and patches the tests build are
+# sanitized too (the runtime linked into them is).
+if config.hcu_sanitize in ("ON", "1", "TRUE", "YES"):
+    config.environment["HCU_TEST_CFLAGS"] = "-fsanitize=address,undefined -fno-omit-frame-pointer"
+    config.substitutions.append(("%test_cflags", config.environment["HCU_TEST_CFLAGS"]))
+    config.available_features.add("sanitizer")
+else:
+    config.substitutions.append(("%test_cflags", ""))
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]

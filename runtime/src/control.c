@@ -56,6 +56,15 @@ static int next_token(const char **p, const char *end, const char **tok,
   return 1;
 }
 
+/* A token fit to quote in a message: at most 40 bytes, unprintables as '?'. */
+static const char *show(const char *tok, size_t len, char *buf, size_t size) {
+  size_t n = len < size - 1 ? len : size - 1;
+  for (size_t i = 0; i < n; i++)
+    buf[i] = tok[i] > ' ' && tok[i] < 0x7f ? tok[i] : '?';
+  buf[n] = '\0';
+  return buf;
+}
+
 static int token_is(const char *tok, size_t len, const char *word) {
   return strlen(word) == len && memcmp(tok, word, len) == 0;
 }
@@ -79,10 +88,12 @@ static int parse_uint(const char *s, unsigned max, unsigned *out) {
 static int apply_key(struct hcu_apply_request *a, int key, const char *val,
                      char *err, size_t errsz) {
   unsigned n;
+  char q[41];
   switch (key) {
   case KEY_PATH:
     if (val[0] != '/')
-      return perr(err, errsz, "path must be absolute: '%.200s'", val);
+      return perr(err, errsz, "path must be absolute, not '%s'",
+                  show(val, strlen(val), q, sizeof q));
     return HCU_OK; /* already decoded into a->path */
   case KEY_MODEL:
     if (strcmp(val, "immediate") == 0)
@@ -90,20 +101,21 @@ static int apply_key(struct hcu_apply_request *a, int key, const char *val,
     else if (strcmp(val, "lazy") == 0)
       a->model = HCU_MODEL_LAZY;
     else
-      return perr(err, errsz, "model must be immediate or lazy, not '%.40s'",
-                  val);
+      return perr(err, errsz, "model must be immediate or lazy, not '%s'",
+                  show(val, strlen(val), q, sizeof q));
     return HCU_OK;
   case KEY_DRY_RUN:
     if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
-      return perr(err, errsz, "dry_run must be 0 or 1, not '%.40s'", val);
+      return perr(err, errsz, "dry_run must be 0 or 1, not '%s'",
+                  show(val, strlen(val), q, sizeof q));
     a->dry_run = val[0] == '1';
     return HCU_OK;
   case KEY_TIMEOUT:
     if (parse_uint(val, HCU_PROTO_MAX_TIMEOUT_MS, &n) != 0)
       return perr(err, errsz,
                   "timeout_ms must be a number of milliseconds up to %u, not "
-                  "'%.40s'",
-                  HCU_PROTO_MAX_TIMEOUT_MS, val);
+                  "'%s'",
+                  HCU_PROTO_MAX_TIMEOUT_MS, show(val, strlen(val), q, sizeof q));
     a->timeout_ms = n;
     return HCU_OK;
   }
@@ -129,17 +141,18 @@ static int parse_apply_args(const char *p, const char *end,
   char small[64];
   const char *tok;
   size_t len;
+  char q[41];
   int seen = 0, r;
   while ((r = next_token(&p, end, &tok, &len)) > 0) {
     const char *eq = memchr(tok, '=', len);
     if (!eq)
-      return perr(err, errsz, "argument '%.*s' is not key=value",
-                  (int)(len > 40 ? 40 : len), tok);
+      return perr(err, errsz, "argument '%s' is not key=value",
+                  show(tok, len, q, sizeof q));
     size_t klen = (size_t)(eq - tok);
     int key = apply_key_id(tok, klen);
     if (!key)
-      return perr(err, errsz, "unknown key '%.*s' for apply",
-                  (int)(klen > 40 ? 40 : klen), tok);
+      return perr(err, errsz, "unknown key '%s' for apply",
+                  show(tok, klen, q, sizeof q));
     if (seen & key)
       return perr(err, errsz, "duplicate key '%.*s'", (int)klen, tok);
     seen |= key;
@@ -184,6 +197,7 @@ int hcu_parse_request(const char *buf, size_t len, struct hcu_request *req,
 
   const char *p = buf, *tok;
   size_t tlen;
+  char q[41];
   int r = next_token(&p, nl, &tok, &tlen);
   if (r < 0)
     return perr(err, errsz, "empty field (two spaces, or a leading space)");
@@ -209,8 +223,7 @@ int hcu_parse_request(const char *buf, size_t len, struct hcu_request *req,
   else if (token_is(tok, tlen, "messages"))
     req->verb = HCU_VERB_MESSAGES;
   else
-    return perr(err, errsz, "unknown verb '%.*s'", (int)(tlen > 40 ? 40 : tlen),
-                tok);
+    return perr(err, errsz, "unknown verb '%s'", show(tok, tlen, q, sizeof q));
   if (p != nl) {
     const char *verb = req->verb == HCU_VERB_STATUS ? "status" : "messages";
     req->verb = HCU_VERB_NONE;
@@ -570,6 +583,7 @@ static int open_listener(void) {
     errno = e;
     return channel_fail(HCU_ERR_CHANNEL, "cannot listen on", addr.sun_path);
   }
+  chmod(addr.sun_path, 0600); /* the directory guards it; this is belt and braces */
   listen_fd = fd;
   listen_dev = st.st_dev;
   listen_ino = st.st_ino;

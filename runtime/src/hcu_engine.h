@@ -134,6 +134,7 @@ void hcu_fatal(const char *fmt, ...)
 
 /* ---- Registry (registry.c) -----------------------------------------------*/
 
+void hcu_registry_fork_child(void);
 void hcu_registry_begin_load(void);
 /* Ends a patch load; returns the units it registered (0 if none) and the
  * number of units refused (bad ABI or descriptor) in *nbad. */

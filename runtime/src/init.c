@@ -108,6 +108,29 @@ static void install_wake_signal(void) {
   pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* The child of a fork has one thread, the one that forked, and no update in
+ * progress; locks another thread held at the fork must not stay held. */
+static void fork_child(void) {
+  pthread_mutex_init(&hcu_eng.lock, NULL);
+  pthread_condattr_t a;
+  pthread_condattr_init(&a);
+  pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+  pthread_cond_init(&hcu_eng.cv, &a);
+  pthread_condattr_destroy(&a);
+  hcu_eng.requested = 0;
+  hcu_eng.busy = 0;
+  hcu_eng.clear_when_rebuilt = 0;
+  hcu_eng.decision = HCU_DEC_NONE;
+  hcu_update_pending = 0;
+  hcu_eng.threads = hcu_self;
+  if (hcu_self) {
+    hcu_self->next = NULL;
+    hcu_self->pthread = pthread_self();
+    hcu_self->tid = getpid();
+  }
+  hcu_registry_fork_child();
+}
+
 __attribute__((constructor(101))) static void hcu_init(void) {
   hcu_log_init();
   hcu_engine_init();
@@ -125,6 +148,8 @@ __attribute__((constructor(101))) static void hcu_init(void) {
             "use");
 
   install_wake_signal();
+  if (pthread_atfork(NULL, NULL, fork_child) != 0)
+    hcu_log("init: cannot register the fork handler");
   if (hcu_thread_register(&main_thread, "main") != HCU_OK) {
     /* An update that cannot stop the main thread would mix versions. */
     hcu_log("init: the main thread is not registered; updates are disabled");

@@ -163,6 +163,11 @@ void hcu_register_unit(struct hcu_unit_desc *unit) {
   pthread_mutex_unlock(&reg_lock);
 }
 
+void hcu_registry_fork_child(void) {
+  pthread_mutex_init(&reg_lock, NULL);
+  loading = 0;
+}
+
 void hcu_registry_begin_load(void) {
   pthread_mutex_lock(&reg_lock);
   loading = 1;

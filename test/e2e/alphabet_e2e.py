@@ -88,6 +88,10 @@ def show_output(res, indent="    "):
 
 
 def build(cmd, deadline, what):
+    # HCU_TEST_CFLAGS (set by lit on sanitizer builds) goes to every compile
+    # and link of the test programs and patches.
+    extra = os.environ.get("HCU_TEST_CFLAGS", "").split()
+    cmd = cmd[:1] + extra + cmd[1:]
     res = run(cmd, deadline, what)
     if res.returncode != 0:
         show_output(res)

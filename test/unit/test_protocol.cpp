@@ -45,13 +45,17 @@ void expectRejected(const std::string &request, const std::string &hint) {
 std::string converse(const std::string &request, bool close_write = true) {
   int sv[2];
   EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  // Write what fits without blocking: the server stops reading at its limit
+  // anyway, and nobody else drains the pair.
+  fcntl(sv[0], F_SETFL, O_NONBLOCK);
   size_t off = 0;
   while (off < request.size()) {
     ssize_t n = write(sv[0], request.data() + off, request.size() - off);
     if (n <= 0)
-      break; // the server stops reading at its limit: that is the test
+      break;
     off += static_cast<size_t>(n);
   }
+  fcntl(sv[0], F_SETFL, 0);
   if (close_write)
     shutdown(sv[0], SHUT_WR);
   hcu_control_handle(sv[1]); // closes sv[1]
@@ -121,6 +125,10 @@ TEST(Reject, HttpProbe) { expectRejected("GET / HTTP/1.0\n", "not an hcu1"); }
 TEST(Reject, MissingVerb) { expectRejected("hcu1\n", "missing verb"); }
 TEST(Reject, UnknownVerb) { expectRejected("hcu1 revert\n", "unknown verb"); }
 TEST(Reject, VerbCase) { expectRejected("hcu1 STATUS\n", "unknown verb"); }
+TEST(Reject, UnprintableBytesAreQuotedSafely) {
+  expectRejected(std::string("hcu1 status\0\n", 13), "unknown verb 'status?'");
+  expectRejected("hcu1 apply path=/a model=%0Alazy\n", "not '?lazy'");
+}
 TEST(Reject, StatusWithArgs) {
   expectRejected("hcu1 status x=1\n", "takes no arguments");
 }
@@ -434,22 +442,87 @@ TEST_F(TempDir, LiveChannelAndForkedChild) {
   EXPECT_NE(a.find("\npid=" + std::to_string(getpid()) + "\n"),
             std::string::npos) << a;
 
-  // The child answers for itself on its own socket.
+  // The child answers for itself on its own socket, and removes it on exit.
+  int gate[2];
+  ASSERT_EQ(pipe(gate), 0);
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    sleep(10);
-    _exit(0);
+    char c;
+    close(gate[1]);
+    (void)!read(gate[0], &c, 1); // until the parent closes its end
+    exit(0);                     // runs the atexit handler
   }
+  close(gate[0]);
   std::string c = askLive(dir, child, "hcu1 status\n");
   EXPECT_NE(c.find("\npid=" + std::to_string(child) + "\n"), std::string::npos)
       << c;
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  close(gate[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  std::string child_sock = dir + "/" + std::to_string(child) + ".sock";
+  std::string our_sock = dir + "/" + std::to_string(getpid()) + ".sock";
+  EXPECT_NE(access(child_sock.c_str(), F_OK), 0) << child_sock;
+  EXPECT_EQ(access(our_sock.c_str(), F_OK), 0) << our_sock;
 
   // The parent's channel still works.
   a = askLive(dir, getpid(), "hcu1 messages\n");
   EXPECT_NE(a.find("listening"), std::string::npos) << a;
+}
+
+// A peer of another uid is refused (needs root, to become someone else).
+TEST_F(TempDir, OtherUsersAreRefused) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root to connect as another uid";
+  chmod(dir.c_str(), 0777); // let the other uid reach this test's socket
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s/peer.sock", dir.c_str());
+  int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_EQ(bind(lfd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+  chmod(addr.sun_path, 0777);
+  ASSERT_EQ(listen(lfd, 1), 0);
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0)
+      _exit(2);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0)
+      _exit(3);
+    (void)!write(fd, "hcu1 status\n", 12);
+    char buf[512];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+      (void)!write(out[1], buf, static_cast<size_t>(n));
+    _exit(0);
+  }
+  close(out[1]);
+  int cfd = accept(lfd, nullptr, nullptr);
+  ASSERT_GE(cfd, 0);
+  hcu_control_handle(cfd);
+  std::string a;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) > 0)
+    a.append(buf, static_cast<size_t>(n));
+  close(out[0]);
+  close(lfd);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(a.rfind("error code=4 name=HCU_ERR_PERMISSION\n", 0), 0u) << a;
+  EXPECT_NE(a.find("uid%2065534%20may%20not"), std::string::npos) << a;
+  static char lines[HCU_LOG_ENTRIES][HCU_LOG_LINE_MAX];
+  size_t nl = hcu_log_copy(lines, HCU_LOG_ENTRIES);
+  ASSERT_GT(nl, 0u);
+  std::string want = "refused a connection from uid 65534 pid " +
+                     std::to_string(child);
+  EXPECT_NE(std::string(lines[nl - 1]).find(want), std::string::npos)
+      << lines[nl - 1];
 }
 
 } // namespace

@@ -13,29 +13,42 @@ namespace {
 
 /// Options whose value may be the next token when not joined (`-I dir`).
 bool takesJoinedOrSeparate(StringRef A) {
-  static const llvm::StringSet<> Set = {
-      "-o", "-I", "-D", "-U", "-L", "-l", "-x", "-MF", "-MT", "-MQ",
-      "-u", "-T", "-z", "-B", "-A"};
+  static const llvm::StringSet<> Set = {"-o", "-I", "-D",  "-U",  "-L",
+                                        "-l", "-x", "-MF", "-MT", "-MQ",
+                                        "-u", "-T", "-z",  "-B",  "-A"};
   return Set.contains(A);
 }
 
 /// Options whose value is always the next token.
 bool takesSeparate(StringRef A) {
   static const llvm::StringSet<> Set = {
-      "-include",      "-imacros",     "-isystem",    "-iquote",
-      "-idirafter",    "-iprefix",     "-iwithprefix", "-iwithprefixbefore",
-      "-isysroot",     "-Xlinker",     "-Xassembler", "-Xpreprocessor",
-      "-Xclang",       "--param",      "-aux-info",   "--sysroot",
-      "-target",       "-arch",        "-imultilib",  "-dumpbase",
-      "-dumpdir",      "-auxbase",     "-MJ"};
+      "-include",   "-imacros", "-isystem",     "-iquote",
+      "-idirafter", "-iprefix", "-iwithprefix", "-iwithprefixbefore",
+      "-isysroot",  "-Xlinker", "-Xassembler",  "-Xpreprocessor",
+      "-Xclang",    "--param",  "-aux-info",    "--sysroot",
+      "-target",    "-arch",    "-imultilib",   "-dumpbase",
+      "-dumpdir",   "-auxbase", "-MJ"};
   return Set.contains(A);
 }
 
 bool isLinkOnly(StringRef A) {
-  static const llvm::StringSet<> Exact = {
-      "-Xlinker", "-T", "-u", "-z", "-static", "-shared", "-rdynamic",
-      "-pie", "-no-pie", "-static-pie", "-nostdlib", "-nostartfiles",
-      "-nodefaultlibs", "-s", "-static-libgcc", "-shared-libgcc", "-r"};
+  static const llvm::StringSet<> Exact = {"-Xlinker",
+                                          "-T",
+                                          "-u",
+                                          "-z",
+                                          "-static",
+                                          "-shared",
+                                          "-rdynamic",
+                                          "-pie",
+                                          "-no-pie",
+                                          "-static-pie",
+                                          "-nostdlib",
+                                          "-nostartfiles",
+                                          "-nodefaultlibs",
+                                          "-s",
+                                          "-static-libgcc",
+                                          "-shared-libgcc",
+                                          "-r"};
   return Exact.contains(A) || A.starts_with("-l") || A.starts_with("-L") ||
          A.starts_with("-Wl,");
 }
@@ -43,31 +56,47 @@ bool isLinkOnly(StringRef A) {
 /// Joined front-end flags kept as they are.
 bool isFrontEndPrefix(StringRef A) {
   for (StringRef P : {"-I", "-D", "-U", "-std=", "--std=", "--target=",
-                      "--sysroot=", "-isystem", "-iquote", "-idirafter",
-                      "-O"})
+                      "--sysroot=", "-isystem", "-iquote", "-idirafter", "-O"})
     if (A.starts_with(P))
       return true;
-  static const llvm::StringSet<> Exact = {
-      "-ansi",          "-m32",               "-m64",
-      "-mx32",          "-nostdinc",          "-undef",
-      "-pthread",       "-w",                 "-fgnu89-inline",
-      "-fno-gnu89-inline", "-fsigned-char",   "-fno-signed-char",
-      "-funsigned-char", "-fno-unsigned-char", "-fshort-enums",
-      "-fshort-wchar",  "-fms-extensions",    "-fno-ms-extensions",
-      "-fopenmp",       "-fPIC",              "-fpic",
-      "-fPIE",          "-fpie",              "-fgnu-keywords",
-      "-fno-gnu-keywords", "-fdollars-in-identifiers",
-      "-fno-dollars-in-identifiers"};
+  static const llvm::StringSet<> Exact = {"-ansi",
+                                          "-m32",
+                                          "-m64",
+                                          "-mx32",
+                                          "-nostdinc",
+                                          "-undef",
+                                          "-pthread",
+                                          "-w",
+                                          "-fgnu89-inline",
+                                          "-fno-gnu89-inline",
+                                          "-fsigned-char",
+                                          "-fno-signed-char",
+                                          "-funsigned-char",
+                                          "-fno-unsigned-char",
+                                          "-fshort-enums",
+                                          "-fshort-wchar",
+                                          "-fms-extensions",
+                                          "-fno-ms-extensions",
+                                          "-fopenmp",
+                                          "-fPIC",
+                                          "-fpic",
+                                          "-fPIE",
+                                          "-fpie",
+                                          "-fgnu-keywords",
+                                          "-fno-gnu-keywords",
+                                          "-fdollars-in-identifiers",
+                                          "-fno-dollars-in-identifiers"};
   return Exact.contains(A);
 }
 
 /// Separate-value front-end options (`-include f`).
 bool isFrontEndSeparate(StringRef A) {
   static const llvm::StringSet<> Set = {
-      "-I",        "-D",       "-U",         "-include",  "-imacros",
-      "-isystem",  "-iquote",  "-idirafter", "-isysroot", "--sysroot",
-      "-target",   "-Xpreprocessor", "-iprefix", "-iwithprefix",
-      "-iwithprefixbefore"};
+      "-I",        "-D",           "-U",
+      "-include",  "-imacros",     "-isystem",
+      "-iquote",   "-idirafter",   "-isysroot",
+      "--sysroot", "-target",      "-Xpreprocessor",
+      "-iprefix",  "-iwithprefix", "-iwithprefixbefore"};
   return Set.contains(A);
 }
 
@@ -177,7 +206,8 @@ CCArgs parseCCArgs(const std::vector<std::string> &Argv) {
     }
     if (A == "-x" || (A.starts_with("-x") && A.size() > 2)) {
       std::optional<std::string> V =
-          A == "-x" ? next() : std::optional<std::string>(A.drop_front(2).str());
+          A == "-x" ? next()
+                    : std::optional<std::string>(A.drop_front(2).str());
       XLang = V && *V != "none" ? *V : "";
       continue;
     }

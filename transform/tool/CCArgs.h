@@ -46,16 +46,16 @@ struct CCArgs {
   std::optional<std::string> Output;
   CCPhase Phase = CCPhase::Link;
 
-  bool Shared = false;     ///< -shared
-  bool Relocatable = false; ///< -r: a partial link, no libhcu
-  bool CompilerVerbose = false; ///< -v: also shows hcu-cc's commands
-  bool HcuVerbose = false; ///< --hcu-verbose or HCU_VERBOSE=1
-  bool ShowVersion = false; ///< --version
-  bool DepsOnly = false;   ///< -M/-MM without -MD/-MMD: implies -E
-  bool WritesDeps = false; ///< -MD/-MMD
+  bool Shared = false;                ///< -shared
+  bool Relocatable = false;           ///< -r: a partial link, no libhcu
+  bool CompilerVerbose = false;       ///< -v: also shows hcu-cc's commands
+  bool HcuVerbose = false;            ///< --hcu-verbose or HCU_VERBOSE=1
+  bool ShowVersion = false;           ///< --version
+  bool DepsOnly = false;              ///< -M/-MM without -MD/-MMD: implies -E
+  bool WritesDeps = false;            ///< -MD/-MMD
   std::optional<std::string> DepFile; ///< -MF
-  bool DryRun = false;     ///< -###, -fsyntax-only: left to cc entirely
-  bool HcuHelp = false;    ///< --hcu-help
+  bool DryRun = false;  ///< -###, -fsyntax-only: left to cc entirely
+  bool HcuHelp = false; ///< --hcu-help
 
   std::optional<std::string> PatchFor; ///< --hcu-patch-for=BASE
   std::optional<std::string> Mapping;  ///< --hcu-mapping=MAP.c

@@ -29,9 +29,7 @@ int error(const llvm::Twine &Msg) {
   return 1;
 }
 
-int error(llvm::Error E) {
-  return error(llvm::toString(std::move(E)));
-}
+int error(llvm::Error E) { return error(llvm::toString(std::move(E))); }
 
 void note(const llvm::Twine &Msg) {
   llvm::errs() << "hcu-cc: note: " << Msg << "\n";
@@ -183,8 +181,8 @@ void Driver::fixDependencyFile(const CCInput &In, const std::string &Out,
     writeFile(DepPath, Fixed);
 }
 
-int Driver::compileOne(const CCInput &In, const std::string &Out,
-                       bool Assemble, json *Unit) {
+int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
+                       json *Unit) {
   std::string Instrumented = instrumentedPathFor(Out);
   std::string Meta = metadataPathFor(Out);
   // Never leave a sidecar that describes another build of Out.
@@ -253,8 +251,8 @@ int Driver::compileOnly() {
         Others.insert(Others.end(), {"-x", "none"});
       continue;
     }
-    std::string Out = Args.Output ? *Args.Output
-                                  : defaultOutput(In.Path, Assemble);
+    std::string Out =
+        Args.Output ? *Args.Output : defaultOutput(In.Path, Assemble);
     if (int RC = compileOne(In, Out, Assemble, nullptr))
       return RC;
   }
@@ -343,8 +341,10 @@ int Driver::collectInputUnits(std::vector<json> &Units) const {
     if (!J)
       return error(J.takeError());
     if (Base && J->value("version", 1) != version())
-      return error(In.Path + " was not compiled for this patch (its code is "
-                   "version " + std::to_string(J->value("version", 1)) +
+      return error(In.Path +
+                   " was not compiled for this patch (its code is "
+                   "version " +
+                   std::to_string(J->value("version", 1)) +
                    ", the patch builds version " + std::to_string(version()) +
                    "); compile it with --hcu-patch-for=" + *Args.PatchFor);
     Units.push_back(std::move(*J));
@@ -372,10 +372,9 @@ int Driver::link() {
                    "this target");
     // The whole runtime, exported: a patch may use runtime entry points
     // that this version of the program never called.
-    Cmd.insert(Cmd.end(),
-               {"-Wl,--export-dynamic", "-Wl,--build-id=sha1",
-                "-Wl,--whole-archive", std::string(Lib),
-                "-Wl,--no-whole-archive", "-ldl", "-lpthread"});
+    Cmd.insert(Cmd.end(), {"-Wl,--export-dynamic", "-Wl,--build-id=sha1",
+                           "-Wl,--whole-archive", std::string(Lib),
+                           "-Wl,--no-whole-archive", "-ldl", "-lpthread"});
     fs::remove(Meta);
   }
   if (int RC = X.runCompiler(Cmd))
@@ -415,8 +414,7 @@ int Driver::writePatchDescriptor(const std::string &Dir,
      << "    " << cString(targetBuildId(*Base)) << ",\n"
      << "    " << cString(*Args.Mapping) << ",\n"
      << "    " << Threads << ",\n"
-     << "    (int)(sizeof " << Threads << " / sizeof " << Threads
-     << "[0]),\n"
+     << "    (int)(sizeof " << Threads << " / sizeof " << Threads << "[0]),\n"
      << "    " << Functions << ",\n"
      << "    (int)(sizeof " << Functions << " / sizeof " << Functions
      << "[0]),\n"
@@ -459,6 +457,8 @@ int Driver::buildPatch() {
     return RC;
   if (int RC = collectInputUnits(Units))
     return RC;
+  if (std::error_code EC = fs::create_directories(Dir))
+    return error("cannot create " + Dir + ": " + EC.message());
   llvm::SmallString<128> Info(Dir);
   path::append(Info, "patch_info.o");
   if (int RC = writePatchDescriptor(Dir, std::string(Info)))

@@ -14,8 +14,8 @@ std::string formatCommand(const std::vector<std::string> &Argv) {
   for (const std::string &A : Argv) {
     if (!S.empty())
       S += ' ';
-    bool Plain = !A.empty() && A.find_first_of(" \t\n'\"\\$`*?;&|<>()#") ==
-                                   std::string::npos;
+    bool Plain = !A.empty() &&
+                 A.find_first_of(" \t\n'\"\\$`*?;&|<>()#") == std::string::npos;
     if (Plain) {
       S += A;
       continue;

@@ -79,8 +79,7 @@ private:
       llvm::StringRef Name = VD->getName();
       unsigned long long V;
       if (!Name.starts_with(R.Prefix) ||
-          llvm::getAsUnsignedInteger(Name.drop_front(strlen(R.Prefix)), 10,
-                                     V))
+          llvm::getAsUnsignedInteger(Name.drop_front(strlen(R.Prefix)), 10, V))
         continue;
       if (Name == Want)
         Exact = VD;

@@ -57,16 +57,13 @@ json programMetadata(const std::string &BuildId,
   int Version = 1;
   for (const json &U : Units)
     Version = std::max(Version, unitVersion(U));
-  return json{{"format", "hcu-metadata-1"},
-              {"kind", "program"},
-              {"build_id", BuildId},
-              {"target_build_id", BuildId},
-              {"version", Version},
-              {"units", Units}};
+  return json{{"format", "hcu-metadata-1"}, {"kind", "program"},
+              {"build_id", BuildId},        {"target_build_id", BuildId},
+              {"version", Version},         {"units", Units}};
 }
 
-json patchMetadata(const json &Base, const std::string &BuildId,
-                   int NewVersion, const std::vector<json> &Units) {
+json patchMetadata(const json &Base, const std::string &BuildId, int NewVersion,
+                   const std::vector<json> &Units) {
   json Merged = json::array();
   std::vector<bool> Used(Units.size(), false);
   for (const json &B : Base.at("units")) {
@@ -83,13 +80,11 @@ json patchMetadata(const json &Base, const std::string &BuildId,
   for (size_t I = 0; I < Units.size(); ++I)
     if (!Used[I])
       Merged.push_back(Units[I]);
-  return json{{"format", "hcu-metadata-1"},
-              {"kind", "patch"},
-              {"build_id", BuildId},
-              {"target_build_id", targetBuildId(Base)},
-              {"version", NewVersion},
-              {"base_version", Base.at("version")},
-              {"units", std::move(Merged)}};
+  return json{
+      {"format", "hcu-metadata-1"}, {"kind", "patch"},
+      {"build_id", BuildId},        {"target_build_id", targetBuildId(Base)},
+      {"version", NewVersion},      {"base_version", Base.at("version")},
+      {"units", std::move(Merged)}};
 }
 
 std::string targetBuildId(const json &Base) {

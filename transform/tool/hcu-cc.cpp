@@ -70,8 +70,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   bool Patch = Args.PatchFor.has_value();
-  bool Compiles = Args.Phase == CCPhase::Compile ||
-                  Args.Phase == CCPhase::Assemble;
+  bool Compiles =
+      Args.Phase == CCPhase::Compile || Args.Phase == CCPhase::Assemble;
 
   // Nothing to instrument or to link with the runtime: cc does it all.
   bool PassThrough = Args.DryRun || Args.Phase == CCPhase::Preprocess ||

@@ -64,7 +64,8 @@ step() {
   return $rc
 }
 
-echo "hcu benchmarks: build $BUILD, out $OUT, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus"
+LOAD0=$(cut -d' ' -f1 /proc/loadavg)
+echo "hcu benchmarks: build $BUILD, out $OUT, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus, load $LOAD0"
 step 120 build sh "$HERE/lib/build.sh" "$BIN" "$OUT" ||
   { echo "run.sh: the build failed; nothing measured" >&2; exit 1; }
 # A failed benchmark is reported; the others still run.
@@ -74,6 +75,10 @@ step 120 steady_state python3 "$HERE/steady_state/steady_state.py" "$BIN" || tru
 
 {
   echo "benchmark,metric,variant,value,unit,ratio_to_baseline"
+  # how busy the machine was (other work skews every timing here)
+  echo "run,loadavg_1min_start,host,$LOAD0,load,"
+  echo "run,loadavg_1min_end,host,$(cut -d' ' -f1 /proc/loadavg),load,"
+  echo "run,cpus,host,$(nproc),count,"
   for b in update_pause steady_state memory; do
     [ -f "$OUT/$b.csv" ] && cat "$OUT/$b.csv"
   done

@@ -47,7 +47,8 @@ static int parse_options(int argc, char **argv, struct apply_options *o) {
     case 'm':
       if (strcmp(optarg, "immediate") != 0 && strcmp(optarg, "lazy") != 0)
         return usage_error("--update-model must be immediate or lazy, not "
-                           "'%s'", optarg);
+                           "'%s'",
+                           optarg);
       o->model = optarg;
       break;
     case 'n':
@@ -60,7 +61,8 @@ static int parse_options(int argc, char **argv, struct apply_options *o) {
       if (optarg[0] < '0' || optarg[0] > '9' || *end || errno ||
           v > HCU_PROTO_MAX_TIMEOUT_MS)
         return usage_error("--timeout must be milliseconds between 0 and %u, "
-                           "not '%s'", HCU_PROTO_MAX_TIMEOUT_MS, optarg);
+                           "not '%s'",
+                           HCU_PROTO_MAX_TIMEOUT_MS, optarg);
       o->timeout_ms = (unsigned)v;
       break;
     }
@@ -126,9 +128,8 @@ static void print_human(const struct apply_options *o,
 
 static void print_json(const struct apply_options *o,
                        const struct answer *ans) {
-  static const char *const nums[] = {"old_version", "new_version",
-                                     "quiesce_us", "pause_us", "nfunctions",
-                                     "nframes"};
+  static const char *const nums[] = {"old_version", "new_version", "quiesce_us",
+                                     "pause_us",    "nfunctions",  "nframes"};
   printf("{\"pid\":%ld,\"ok\":true,\"dry_run\":%s,\"model\":", (long)o->pid,
          o->dry_run ? "true" : "false");
   json_string(stdout, o->model);
@@ -190,12 +191,13 @@ int cmd_apply(int argc, char **argv) {
                          enc, o.model, o.dry_run, o.timeout_ms);
   if (n < 0 || n > HCU_PROTO_MAX_REQUEST)
     return usage_error("the patch path is too long for a request (%d bytes "
-                       "at most, encoded)", HCU_PROTO_MAX_REQUEST);
+                       "at most, encoded)",
+                       HCU_PROTO_MAX_REQUEST);
 
   struct answer ans;
   struct client_error err;
-  int wait_ms = (o.timeout_ms ? (int)o.timeout_ms : DEFAULT_WAIT_MS) +
-                ANSWER_MARGIN_MS;
+  int wait_ms =
+      (o.timeout_ms ? (int)o.timeout_ms : DEFAULT_WAIT_MS) + ANSWER_MARGIN_MS;
   rc = client_request(o.pid, line, wait_ms, &ans, &err);
   if (rc != 0)
     return report_client_error(o.pid, &err, o.json);

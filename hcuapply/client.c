@@ -59,9 +59,9 @@ static int socket_path(pid_t pid, char *buf, size_t size) {
   snprintf(proc, sizeof proc, "/proc/%ld", (long)pid);
   if (stat(proc, &st) == 0)
     uid = (long)st.st_uid;
-  int n = env && *env ? snprintf(buf, size, "%s/%ld.sock", env, (long)pid)
-                      : snprintf(buf, size, "/tmp/hcu-%ld/%ld.sock", uid,
-                                 (long)pid);
+  int n = env && *env
+              ? snprintf(buf, size, "%s/%ld.sock", env, (long)pid)
+              : snprintf(buf, size, "/tmp/hcu-%ld/%ld.sock", uid, (long)pid);
   return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
@@ -86,17 +86,20 @@ static int connect_to(pid_t pid, struct client_error *err) {
   if (e == ENOENT)
     return -fail(err, EXIT_UNREACHABLE, HCU_ERR_NO_PROCESS,
                  "process %ld is not an updatable hcu program (no control "
-                 "channel at %s)", (long)pid, path);
+                 "channel at %s)",
+                 (long)pid, path);
   if (e == ECONNREFUSED)
     return -fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
                  "process %ld is not listening on %s (a stale socket, or the "
-                 "process is exiting)", (long)pid, path);
+                 "process is exiting)",
+                 (long)pid, path);
   if (e == EACCES || e == EPERM)
     return -fail(err, EXIT_UNREACHABLE, HCU_ERR_PERMISSION,
                  "permission denied on %s: only the owner of process %ld or "
-                 "root may update it", path, (long)pid);
-  return -fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL, "cannot connect to %s: %s",
-               path, strerror(e));
+                 "root may update it",
+                 path, (long)pid);
+  return -fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
+               "cannot connect to %s: %s", path, strerror(e));
 }
 
 /* The socket must be the target's own, not a leftover another process holds. */
@@ -247,7 +250,8 @@ static int parse_answer(const char *buf, size_t len, struct answer *ans,
     line_no++;
     if (line_no == 1) {
       if (parse_status_line(p, llen, ans) != 0) {
-        snprintf(why, whysz, "bad first line '%.*s'", (int)(llen > 60 ? 60 : llen), p);
+        snprintf(why, whysz, "bad first line '%.*s'",
+                 (int)(llen > 60 ? 60 : llen), p);
         return -1;
       }
     } else if (llen == 3 && memcmp(p, "end", 3) == 0) {
@@ -259,14 +263,17 @@ static int parse_answer(const char *buf, size_t len, struct answer *ans,
     } else {
       const char *eq = memchr(p, '=', llen);
       if (!eq || eq == p ||
-          add_pair(ans, p, (size_t)(eq - p), eq + 1, llen - (size_t)(eq - p) - 1) != 0) {
-        snprintf(why, whysz, "bad line %d: '%.*s'", line_no, (int)(llen > 60 ? 60 : llen), p);
+          add_pair(ans, p, (size_t)(eq - p), eq + 1,
+                   llen - (size_t)(eq - p) - 1) != 0) {
+        snprintf(why, whysz, "bad line %d: '%.*s'", line_no,
+                 (int)(llen > 60 ? 60 : llen), p);
         return -1;
       }
     }
     p = nl + 1;
   }
-  snprintf(why, whysz, "the answer is %s", len ? "truncated (no 'end' line)" : "empty");
+  snprintf(why, whysz, "the answer is %s",
+           len ? "truncated (no 'end' line)" : "empty");
   return -1;
 }
 
@@ -280,16 +287,19 @@ int client_request(pid_t pid, const char *line, int timeout_ms,
     close(fd);
     return err->exit_code;
   }
-  if (send_all(fd, line, strlen(line)) != 0) {
-    int e = errno;
-    close(fd);
-    return fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
-                "sending the request to pid %ld: %s", (long)pid, strerror(e));
-  }
+  /* A refusal (wrong uid) can come before the process reads the request: a
+   * failed send is reported only if no answer follows it. */
+  int send_errno = send_all(fd, line, strlen(line)) != 0 ? errno : 0;
   shutdown(fd, SHUT_WR); /* the whole request is sent */
   size_t len = 0;
   char *buf = read_all(fd, pid, timeout_ms, &len, err);
   close(fd);
+  if (send_errno && (!buf || len == 0)) {
+    free(buf);
+    return fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
+                "sending the request to pid %ld: %s", (long)pid,
+                strerror(send_errno));
+  }
   if (!buf)
     return err->exit_code;
   char why[256];

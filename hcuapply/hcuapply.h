@@ -57,8 +57,7 @@ void print_usage(void);
 /* Reports the getopt_long error at argv[optind - 1]; returns EXIT_USAGE. */
 int option_error(int c, char **argv);
 /* Options of subcommands that take only -p and --json. 0 or EXIT_USAGE. */
-int parse_pid_options(int argc, char **argv, pid_t *pid, int *json,
-                      int *help);
+int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help);
 
 int cmd_apply(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -25,7 +25,8 @@ static const char usage_text[] =
     "      --update-model=MODEL     immediate (default): every frame is moved\n"
     "                               to the new version at once; lazy: running\n"
     "                               frames finish in the old version\n"
-    "      --dry-run                check the patch and reach quiescence, then\n"
+    "      --dry-run                check the patch and reach quiescence, "
+    "then\n"
     "                               roll back: the process keeps its version\n"
     "      --timeout=MS             how long the process may wait for its\n"
     "                               threads to reach an update point\n"
@@ -64,8 +65,7 @@ int option_error(int c, char **argv) {
   return usage_error("unknown option '%s'", arg);
 }
 
-int parse_pid_options(int argc, char **argv, pid_t *pid, int *json,
-                      int *help) {
+int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help) {
   static const struct option opts[] = {{"pid", required_argument, NULL, 'p'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},

@@ -27,8 +27,8 @@ static void print_json(pid_t pid, const struct answer *ans) {
     printf("null}\n");
     return;
   }
-  printf("{\"ok\":%s,\"name\":", strcmp(get(ans, "last_code"), "0") == 0
-                                     ? "true" : "false");
+  printf("{\"ok\":%s,\"name\":",
+         strcmp(get(ans, "last_code"), "0") == 0 ? "true" : "false");
   json_string(stdout, get(ans, "last_name"));
   printf(",\"dry_run\":%s",
          strcmp(get(ans, "last_dry_run"), "1") == 0 ? "true" : "false");
@@ -47,15 +47,15 @@ static void print_json(pid_t pid, const struct answer *ans) {
 static void print_human(pid_t pid, const struct answer *ans) {
   int enabled = strcmp(get(ans, "updates_enabled"), "1") == 0;
   printf("pid %ld: version %s, build id %s, updates %s\n", (long)pid,
-         get(ans, "version"), *get(ans, "build_id") ? get(ans, "build_id")
-                                                    : "(none)",
+         get(ans, "version"),
+         *get(ans, "build_id") ? get(ans, "build_id") : "(none)",
          enabled ? "enabled" : "disabled");
   if (strcmp(get(ans, "last_update"), "1") != 0) {
     printf("last update: none\n");
     return;
   }
-  const char *what = strcmp(get(ans, "last_dry_run"), "1") == 0 ? "dry run"
-                                                                 : "update";
+  const char *what =
+      strcmp(get(ans, "last_dry_run"), "1") == 0 ? "dry run" : "update";
   if (strcmp(get(ans, "last_code"), "0") == 0)
     printf("last %s: succeeded, version %s -> %s, pause %.3f ms, %s "
            "functions, %s frames\n",

@@ -115,7 +115,8 @@ static int apply_key(struct hcu_apply_request *a, int key, const char *val,
       return perr(err, errsz,
                   "timeout_ms must be a number of milliseconds up to %u, not "
                   "'%s'",
-                  HCU_PROTO_MAX_TIMEOUT_MS, show(val, strlen(val), q, sizeof q));
+                  HCU_PROTO_MAX_TIMEOUT_MS,
+                  show(val, strlen(val), q, sizeof q));
     a->timeout_ms = n;
     return HCU_OK;
   }
@@ -324,10 +325,12 @@ static void put_result(struct writer *w, const char *prefix,
   struct {
     const char *name;
     long long value;
-  } nums[] = {{"old_version", r->old_version}, {"new_version", r->new_version},
+  } nums[] = {{"old_version", r->old_version},
+              {"new_version", r->new_version},
               {"quiesce_us", (long long)r->quiesce_us},
               {"pause_us", (long long)r->pause_us},
-              {"nfunctions", r->nfunctions}, {"nframes", r->nframes}};
+              {"nfunctions", r->nfunctions},
+              {"nframes", r->nframes}};
   char key[64];
   for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
     snprintf(key, sizeof key, "%s%s", prefix, nums[i].name);
@@ -346,9 +349,14 @@ static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
     return;
   }
   memset(&res, 0, sizeof res);
-  hcu_log("update requested: %s (%s%s, timeout %u ms)", req->path,
-          req->model == HCU_MODEL_LAZY ? "lazy" : "immediate",
-          req->dry_run ? ", dry run" : "", req->timeout_ms);
+  if (req->timeout_ms)
+    hcu_log("update requested: %s (%s%s, timeout %u ms)", req->path,
+            req->model == HCU_MODEL_LAZY ? "lazy" : "immediate",
+            req->dry_run ? ", dry run" : "", req->timeout_ms);
+  else
+    hcu_log("update requested: %s (%s%s, default timeout)", req->path,
+            req->model == HCU_MODEL_LAZY ? "lazy" : "immediate",
+            req->dry_run ? ", dry run" : "");
   int code = hcu_update_apply(req, &res);
   res.code = code; /* the return value is authoritative */
   res.message[sizeof res.message - 1] = '\0';
@@ -475,8 +483,8 @@ void hcu_control_handle(int fd) {
 
   if (peer_allowed(fd, &w)) {
     ssize_t n = read_request(fd, buf, sizeof buf, err, sizeof err);
-    if (n >= 0 && hcu_parse_request(buf, (size_t)n, &req, err, sizeof err) ==
-                      HCU_OK) {
+    if (n >= 0 &&
+        hcu_parse_request(buf, (size_t)n, &req, err, sizeof err) == HCU_OK) {
       if (req.verb == HCU_VERB_APPLY)
         do_apply(&w, &req.apply);
       else if (req.verb == HCU_VERB_STATUS)
@@ -497,8 +505,8 @@ void hcu_control_handle(int fd) {
 
 static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static int listen_fd = -1;
-static dev_t listen_dev; /* identity of listen_fd's socket, to notice a */
-static ino_t listen_ino; /* program that closed or reused our descriptor */
+static dev_t listen_dev;  /* identity of listen_fd's socket, to notice a */
+static ino_t listen_ino;  /* program that closed or reused our descriptor */
 static pid_t owner_pid;   /* whose socket sock_path is: only it unlinks it */
 static pid_t started_pid; /* the process the channel thread runs in */
 static int hooks_registered;
@@ -524,13 +532,17 @@ int hcu_control_check_dir(const char *dir, char *err, size_t errsz) {
     return HCU_ERR_PERMISSION;
   }
   if (st.st_uid != geteuid()) {
-    perr(err, errsz, "socket directory %s is owned by uid %ld, not by us (uid "
-         "%ld)", dir, (long)st.st_uid, (long)geteuid());
+    perr(err, errsz,
+         "socket directory %s is owned by uid %ld, not by us (uid "
+         "%ld)",
+         dir, (long)st.st_uid, (long)geteuid());
     return HCU_ERR_PERMISSION;
   }
   if (st.st_mode & 077) {
-    perr(err, errsz, "socket directory %s is open to group or others (mode "
-         "%03o); chmod 700 it", dir, (unsigned)(st.st_mode & 0777));
+    perr(err, errsz,
+         "socket directory %s is open to group or others (mode "
+         "%03o); chmod 700 it",
+         dir, (unsigned)(st.st_mode & 0777));
     return HCU_ERR_PERMISSION;
   }
   return HCU_OK;
@@ -546,17 +558,12 @@ static int channel_fail(int code, const char *what, const char *path) {
 static int open_listener(void) {
   char dir[PATH_MAX], err[512];
   const char *env = getenv("HCU_RUNTIME_DIR");
-  int n = env && *env ? snprintf(dir, sizeof dir, "%s", env)
-                      : snprintf(dir, sizeof dir, "/tmp/hcu-%ld",
-                                 (long)geteuid());
+  int n = env && *env
+              ? snprintf(dir, sizeof dir, "%s", env)
+              : snprintf(dir, sizeof dir, "/tmp/hcu-%ld", (long)geteuid());
   if (n < 0 || (size_t)n >= sizeof dir) {
     hcu_log("control: no control channel: HCU_RUNTIME_DIR is too long");
     return HCU_ERR_CHANNEL;
-  }
-  int rc = hcu_control_check_dir(dir, err, sizeof err);
-  if (rc != HCU_OK) {
-    hcu_log("control: no control channel: %s", err);
-    return rc;
   }
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%ld.sock", dir,
@@ -566,6 +573,11 @@ static int open_listener(void) {
             "%zu bytes; set HCU_RUNTIME_DIR to a shorter directory",
             dir, sizeof addr.sun_path - 1);
     return HCU_ERR_CHANNEL;
+  }
+  int rc = hcu_control_check_dir(dir, err, sizeof err);
+  if (rc != HCU_OK) {
+    hcu_log("control: no control channel: %s", err);
+    return rc;
   }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
@@ -583,7 +595,8 @@ static int open_listener(void) {
     errno = e;
     return channel_fail(HCU_ERR_CHANNEL, "cannot listen on", addr.sun_path);
   }
-  chmod(addr.sun_path, 0600); /* the directory guards it; this is belt and braces */
+  /* The private directory is the guard; owner-only is belt and braces. */
+  chmod(addr.sun_path, 0600);
   listen_fd = fd;
   listen_dev = st.st_dev;
   listen_ino = st.st_ino;

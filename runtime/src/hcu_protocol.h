@@ -16,7 +16,7 @@ extern "C" {
 #include "hcu_internal.h"
 
 #define HCU_PROTO_MAGIC "hcu1"
-#define HCU_PROTO_MAX_REQUEST 4096   /* bytes, newline included */
+#define HCU_PROTO_MAX_REQUEST 4096 /* bytes, newline included */
 #define HCU_PROTO_READ_TIMEOUT_MS 2000
 #define HCU_PROTO_MAX_TIMEOUT_MS 3600000u
 

@@ -75,8 +75,8 @@ void hcu_log(const char *fmt, ...) {
 size_t hcu_log_copy(char (*out)[HCU_LOG_LINE_MAX], size_t max) {
   hcu_log_init();
   pthread_mutex_lock(&ring_lock);
-  unsigned long long n = ring_total < HCU_LOG_ENTRIES ? ring_total
-                                                      : HCU_LOG_ENTRIES;
+  unsigned long long n =
+      ring_total < HCU_LOG_ENTRIES ? ring_total : HCU_LOG_ENTRIES;
   if (n > max)
     n = max; /* keep the newest */
   unsigned long long first = ring_total - n;

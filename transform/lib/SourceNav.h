@@ -1,0 +1,45 @@
+//===- SourceNav.h - finding places in statements and tokens ----*- C++ -*-===//
+#ifndef HCU_TRANSFORM_SOURCENAV_H
+#define HCU_TRANSFORM_SOURCENAV_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Basic/SourceLocation.h"
+
+namespace hcu {
+
+/// Source positions the rewriter edits at: token and statement ends, parents
+/// in the AST, scope ends. All results are expansion (file) locations.
+class SourceNav {
+public:
+  explicit SourceNav(clang::ASTContext &Ctx)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool before(clang::SourceLocation A, clang::SourceLocation B) const {
+    return SM.isBeforeInTranslationUnit(A, B);
+  }
+  unsigned line(clang::SourceLocation L) const {
+    return SM.getPresumedLineNumber(SM.getExpansionLoc(L));
+  }
+  clang::SourceLocation afterToken(clang::SourceLocation L) const;
+  /// Location just past the ';' that ends S (for statements that end in one).
+  clang::SourceLocation afterSemi(const clang::Stmt *S) const;
+  /// Location just past the last character of statement S.
+  clang::SourceLocation stmtEnd(const clang::Stmt *S) const;
+
+  const clang::Stmt *parentStmt(const clang::Stmt *S) const;
+  /// The declaration statement that declares VD, or null.
+  const clang::DeclStmt *declStmtOf(const clang::VarDecl *VD) const;
+  /// Whether S is a statement of its own (not part of an expression).
+  bool inStatementPosition(const clang::Stmt *S) const;
+  /// Where the variables that DS declares go out of scope.
+  clang::SourceLocation scopeEndOf(const clang::DeclStmt *DS) const;
+
+private:
+  clang::ASTContext &Ctx;
+  clang::SourceManager &SM;
+};
+
+} // namespace hcu
+
+#endif

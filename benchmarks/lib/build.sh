@@ -39,4 +39,8 @@ $CC -O2 -Wall -o "$B/exec_alphabet" "$HERE/update_pause/exec_baseline/exec_alpha
 
 $CC -O2 -o "$B/workload_plain" "$HERE/steady_state/workload.c"
 "$HCU_CC" -O2 -o "$B/workload_hcu" "$HERE/steady_state/workload.c"
-echo "built: $(ls "$B" | grep -v -e '\.hcu\.' -e '^mapping_' | tr '\n' ' ')"
+printf 'built:'
+for f in "$B"/alphabet_* "$B"/p*.so "$B"/exec_alphabet "$B"/workload_*; do
+  case $f in *.hcu.*) ;; *) printf ' %s' "${f##*/}" ;; esac
+done
+echo

@@ -7,6 +7,10 @@
 
 #include "hcu/hcu_errors.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Update requests (control channel -> update engine) ------------------*/
 
 enum hcu_update_model { HCU_MODEL_IMMEDIATE = 0, HCU_MODEL_LAZY = 1 };
@@ -43,10 +47,21 @@ const char *hcu_build_id(void);
  * disabled (HCU_DISABLE=1). Returns 0 or an hcu_error. */
 int hcu_control_start(void);
 
-/* Runtime log: a fixed ring of recent messages, readable over the channel. */
+/* Whether apply requests reach the engine; status reports it. */
+void hcu_control_set_updates_enabled(int enabled);
+
+/* Nonzero on the control thread (the engine may assert it). */
+int hcu_is_control_thread(void);
+
+/* Runtime log: a fixed ring of recent messages, readable over the channel.
+ * hcu_log_init registers its fork handlers (idempotent; call it first). */
 void hcu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hcu_log_init(void);
 
 /* Monotonic microseconds. */
 uint64_t hcu_now_us(void);
 
+#ifdef __cplusplus
+}
+#endif
 #endif /* HCU_INTERNAL_H */

@@ -48,18 +48,8 @@ void hcu_control_handle(int fd);
  * owned by our euid, no group/other permission bits. 0 or an hcu_error. */
 int hcu_control_check_dir(const char *dir, char *err, size_t errsz);
 
-/* Whether apply requests reach the engine; status reports it. */
-void hcu_control_set_updates_enabled(int enabled);
-
-/* Nonzero on the control thread (the engine may assert it). */
-int hcu_is_control_thread(void);
-
 /* Copies up to max log lines, oldest first; returns how many. */
 size_t hcu_log_copy(char (*out)[HCU_LOG_LINE_MAX], size_t max);
-
-/* Registers the log's fork handlers; idempotent. The control channel calls it
- * first so the log is usable in its own fork handlers. */
-void hcu_log_init(void);
 
 /* ---- Percent codec ------------------------------------------------------*/
 

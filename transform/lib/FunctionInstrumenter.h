@@ -1,0 +1,150 @@
+//===- FunctionInstrumenter.h - makes one function updatable ----*- C++ -*-===//
+#ifndef HCU_TRANSFORM_FUNCTIONINSTRUMENTER_H
+#define HCU_TRANSFORM_FUNCTIONINSTRUMENTER_H
+
+#include "BodyScanner.h"
+#include "UnitState.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hcu {
+
+/// Instruments one function definition (docs/design.md, "What the transform
+/// emits for a function"): analyses the body, then edits it through the unit's
+/// Rewriter and adds its descriptor and metadata to the unit. Errors go to the
+/// unit's diagnostics.
+class FunctionInstrumenter {
+public:
+  FunctionInstrumenter(UnitState &Unit, const clang::FunctionDecl *FD);
+
+  void run();
+
+private:
+  /// A local variable of the function.
+  struct Local {
+    const clang::VarDecl *VD = nullptr; // null for synthesized locals
+    std::string Field;  // member name in the frame record / arena block
+    std::string CName;  // how the code refers to it
+    std::string Type;   // spelled type
+    std::string Layout; // layout signature
+    bool Arena = false;
+    bool IsArray = false;
+    bool IsConst = false;
+    clang::SourceLocation DeclEnd;  // in scope after this...
+    clang::SourceLocation ScopeEnd; // ...and before this
+  };
+
+  /// How the statement around a call site is wrapped.
+  enum class Form { Stmt, Assign, Decl, Return };
+
+  struct CallSite {
+    const clang::CallExpr *CE;
+    int N = 0;
+    Form F = Form::Stmt;
+    const clang::Stmt *Host = nullptr;       // the statement that is wrapped
+    const clang::VarDecl *DeclVar = nullptr; // Form::Decl
+    std::string Replacement;                 // new callee spelling, or empty
+    std::string Name;                        // stable name
+  };
+
+  struct LoopPoint {
+    const clang::Stmt *Loop;
+    const clang::Stmt *Body;
+    int N = 0;
+    std::string Name;
+  };
+
+  /// A continuation point other than the entry, in source order.
+  struct PointRef {
+    clang::SourceLocation Loc;
+    CallSite *Site;
+    LoopPoint *Loop;
+  };
+
+  // Analysis.
+  bool checkSignature();
+  void findAddressTaken();
+  bool collectLocals();
+  bool addLocal(const clang::VarDecl *VD);
+  bool collectParams();
+  void collectCallSites();
+  std::optional<CallSite> makeCallSite(const clang::CallExpr *CE);
+  bool resolveCallee(const clang::CallExpr *CE, CallSite &S,
+                     std::string &CalleeName);
+  bool classifyHost(CallSite &S);
+  void collectLoops();
+  void numberPoints();
+
+  // Code shared by the edits.
+  std::vector<const Local *> inScope(clang::SourceLocation At) const;
+  std::string saveCode(int N, const std::vector<const Local *> &Vars,
+                       bool FunctionScope) const;
+  std::string restoreCode(const std::vector<const Local *> &Vars) const;
+
+  // Edits, in the order the Rewriter needs them (see Instrumenter.cpp).
+  void emitLoopPoints();
+  void emitCallSites();
+  std::vector<const Local *> savedAtSite(const CallSite &S,
+                                         clang::SourceLocation HB);
+  void emitDeclSite(const CallSite &S, const std::string &Resume,
+                    const std::string &After);
+  void emitArenaReturns();
+  void emitArenaDecls();
+  void emitArenaDecl(const Local &L);
+  void emitPrologue();
+  std::string prologueText() const;
+  void emitTokenReplacements();
+  void emitArenaUses();
+  void buildRecordFields();
+  void addLocalField(const std::string &Field, const std::string &T,
+                     const std::string &Lay, bool Arena);
+  void emitPreBlock();
+  std::string slotAndWrapperDecls();
+  void emitPostBlock();
+  std::string descriptorInit() const;
+  void addMetadata();
+
+  UnitState &Unit;
+  clang::ASTContext &Ctx;
+  clang::SourceManager &SM;
+  const SourceNav &Nav;
+  clang::Rewriter &R;
+
+  const clang::FunctionDecl *FD;
+  const clang::CompoundStmt *Body;
+  std::string Fn, V;
+  std::string FormalsT, LocalsT, ArenaT; // record types
+  std::string Desc;                      // this function's hcu_descs[] entry
+  bool IsMain, IsStatic, VoidRet;
+  clang::QualType RetTy;
+  clang::SourceLocation FnLoc;
+
+  BodyScanner Scan;
+  std::set<const clang::VarDecl *> AddrTaken;
+  std::vector<Local> Locals;
+  std::map<const clang::VarDecl *, size_t> LocalIdx;
+  std::map<std::string, int> NameCount;
+  std::vector<const clang::ParmVarDecl *> ArenaParams;
+  bool HasArena = false, NeedRv = false;
+  std::vector<CallSite> Sites;
+  std::vector<LoopPoint> Loops;
+  std::vector<PointRef> Points;
+  nlohmann::json Cps = nlohmann::json::array();
+  std::string CpTable;
+  std::string RetZero, Pop; // `return 0`-like exit; arena pop, if any
+
+  // Frame records: declarations, descriptor tables, metadata.
+  std::string Formals, LocalsDecl, ArenaDecl, FTable, LTable, ArenaLayout;
+  nlohmann::json JFormals = nlohmann::json::array();
+  nlohmann::json JLocals = nlohmann::json::array();
+  int NLocals = 0;    // entries of LTable
+  std::string Header; // the definition's text up to the body
+};
+
+} // namespace hcu
+
+#endif

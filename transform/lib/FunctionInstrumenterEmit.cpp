@@ -1,0 +1,494 @@
+//===- FunctionInstrumenterEmit.cpp - the edits to one function -----------===//
+//
+// The emitting half of FunctionInstrumenter. run() calls these in the order
+// the Rewriter needs (Instrumenter.cpp): loop points and call sites (outer
+// constructs first), arena returns and declarations, prologue and epilogue,
+// token replacements, then the blocks around the definition.
+//
+//===----------------------------------------------------------------------===//
+#include "FunctionInstrumenter.h"
+#include "Naming.h"
+#include "TypeInfo.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using json = nlohmann::json;
+
+namespace hcu {
+namespace {
+
+std::string copyIn(const std::string &Dst, const std::string &Src, bool Raw) {
+  if (Raw)
+    return "__builtin_memcpy((void *)&" + Dst + ", &" + Src + ", sizeof(" +
+           Src + ")); ";
+  return Dst + " = " + Src + "; ";
+}
+
+} // namespace
+
+// ---- save / restore code ------------------------------------------------
+
+/// Frame-record locals in scope at At (arena locals are saved with the arena).
+std::vector<const FunctionInstrumenter::Local *>
+FunctionInstrumenter::inScope(SourceLocation At) const {
+  std::vector<const Local *> Out;
+  for (const Local &L : Locals)
+    if (!L.Arena && Nav.before(L.DeclEnd, At) && L.ScopeEnd.isValid() &&
+        Nav.before(At, L.ScopeEnd))
+      Out.push_back(&L);
+  return Out;
+}
+
+std::string
+FunctionInstrumenter::saveCode(int N, const std::vector<const Local *> &Vars,
+                               bool FunctionScope) const {
+  std::string S = "{ hcu_l = (" + LocalsT + " *)hcu_unwind_frame(&" + Desc +
+                  ", " + std::to_string(N) + ", (void **)&hcu_f); ";
+  for (const ParmVarDecl *P : FD->parameters())
+    S += copyIn("hcu_f->" + P->getName().str(), P->getName().str(),
+                P->getType()->isArrayType());
+  for (const Local *L : Vars)
+    S += copyIn("hcu_l->" + L->Field, L->CName, L->IsArray);
+  if (FunctionScope) {
+    if (NeedRv)
+      S += "hcu_l->hcu_rv = hcu_rv; ";
+    if (HasArena)
+      S += "hcu_l->hcu_a = hcu_a; hcu_l->hcu_mark = hcu_mark; ";
+  }
+  return S + RetZero + " }";
+}
+
+std::string FunctionInstrumenter::restoreCode(
+    const std::vector<const Local *> &Vars) const {
+  std::string S;
+  for (const Local *L : Vars)
+    S += copyIn(L->CName, "hcu_l->" + L->Field, L->IsArray || L->IsConst);
+  if (NeedRv)
+    S += "hcu_rv = hcu_l->hcu_rv; ";
+  if (HasArena)
+    S += "hcu_a = hcu_l->hcu_a; hcu_mark = hcu_l->hcu_mark; ";
+  return S;
+}
+
+// ---- structural edits -----------------------------------------------------
+
+/// An update point at the top of each loop body.
+void FunctionInstrumenter::emitLoopPoints() {
+  for (const LoopPoint &L : Loops) {
+    SourceLocation At = SM.getExpansionLoc(L.Body->getBeginLoc());
+    std::string N = std::to_string(L.N);
+    std::string UP = "if (HCU_PENDING()) { if (hcu_update_point()) " +
+                     saveCode(L.N, inScope(At), true) +
+                     " } if (0) { hcu_resume_" + N + ": " +
+                     restoreCode(inScope(At)) + "} ";
+    if (const auto *CS = dyn_cast<CompoundStmt>(L.Body)) {
+      R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(CS->getLBracLoc())),
+                        " " + UP);
+    } else {
+      R.InsertTextAfter(At, "{ " + UP);
+      R.InsertTextBefore(Nav.stmtEnd(L.Body), " }");
+    }
+  }
+}
+
+/// The locals saved at call site S, hosted at HB: those in scope and the one
+/// a declaration initializes.
+std::vector<const FunctionInstrumenter::Local *>
+FunctionInstrumenter::savedAtSite(const CallSite &S, SourceLocation HB) {
+  std::vector<const Local *> Vars = inScope(HB);
+  if (S.F == Form::Decl)
+    Vars.push_back(&Locals[LocalIdx[S.DeclVar]]);
+  // Shadowed names cannot be saved from inside the inner scope.
+  std::set<std::string> Names;
+  for (const Local *L : Vars)
+    if (L->VD && !Names.insert(L->VD->getName().str()).second)
+      Unit.error(HB, "local '" + L->VD->getName().str() +
+                         "' is shadowed at this call; rename one of them so "
+                         "both can be saved");
+  return Vars;
+}
+
+void FunctionInstrumenter::emitCallSites() {
+  for (const CallSite &S : Sites) {
+    std::string N = std::to_string(S.N);
+    SourceLocation HB = SM.getExpansionLoc(S.Host->getBeginLoc());
+    std::vector<const Local *> Vars = savedAtSite(S, HB);
+    std::string Resume = "if (0) { hcu_resume_" + N + ": " + restoreCode(Vars) +
+                         "if (hcu_l->hcu_stack_frame_fields.kind == "
+                         "HCU_RESUME_AFTER) goto hcu_after_" +
+                         N + "; } ";
+    std::string After = " hcu_after_" + N +
+                        ": if (HCU_PENDING() && hcu_after_call()) " +
+                        saveCode(S.N, Vars, true);
+    SourceLocation End = Nav.stmtEnd(S.Host);
+    // A declaration of an arena local is rewritten into `(hcu_a->x) = call;`
+    // (emitArenaDecl): it is wrapped like an assignment.
+    if (S.F == Form::Decl && !Locals[LocalIdx[S.DeclVar]].Arena) {
+      emitDeclSite(S, Resume, After);
+    } else if (S.F == Form::Return) {
+      const auto *RS = cast<ReturnStmt>(S.Host);
+      bool VoidCall = S.CE->getType()->isVoidType();
+      std::string Open =
+          "{ " + Resume + (VoidRet || VoidCall ? "" : "hcu_rv = ");
+      R.ReplaceText(SM.getExpansionLoc(RS->getReturnLoc()), 6, Open);
+      R.InsertTextBefore(End, After + " " + Pop +
+                                  (VoidRet ? "return;" : "return hcu_rv;") +
+                                  " }");
+    } else {
+      R.InsertTextAfter(HB, "{ " + Resume);
+      R.InsertTextBefore(End, After + " }");
+    }
+  }
+}
+
+/// `T x = g(a);` -> `T x; { resume; x = g(a); after }`
+void FunctionInstrumenter::emitDeclSite(const CallSite &S,
+                                        const std::string &Resume,
+                                        const std::string &After) {
+  const Local &L = Locals[LocalIdx[S.DeclVar]];
+  SourceLocation HB = SM.getExpansionLoc(S.Host->getBeginLoc());
+  SourceLocation Init = SM.getExpansionLoc(S.DeclVar->getInit()->getBeginLoc());
+  SourceLocation Eq = SM.getExpansionLoc(S.DeclVar->getLocation());
+  // Find the '=' between the declarator and the initializer.
+  Token Tok;
+  SourceLocation EqLoc;
+  for (SourceLocation C = Nav.afterToken(Eq); Nav.before(C, Init);) {
+    if (Lexer::getRawToken(C, Tok, SM, Ctx.getLangOpts(), true)) {
+      C = C.getLocWithOffset(1);
+      continue;
+    }
+    if (Tok.is(tok::equal))
+      EqLoc = Tok.getLocation();
+    C = Tok.getEndLoc();
+  }
+  if (EqLoc.isInvalid()) {
+    Unit.error(HB, "cannot find the '=' of this declaration");
+    return;
+  }
+  R.InsertTextAfter(EqLoc, "; { " + Resume + L.CName + " ");
+  R.InsertTextBefore(Nav.stmtEnd(S.Host), After + " }");
+}
+
+/// Returns that are not call sites pop the arena block.
+void FunctionInstrumenter::emitArenaReturns() {
+  if (!HasArena)
+    return;
+  for (const ReturnStmt *RS : Scan.Returns) {
+    bool IsSite = std::any_of(Sites.begin(), Sites.end(),
+                              [&](const CallSite &S) { return S.Host == RS; });
+    if (IsSite)
+      continue;
+    if (RS->getBeginLoc().isMacroID()) {
+      Unit.error(SM.getExpansionLoc(RS->getBeginLoc()),
+                 "return inside a macro expansion in a function with "
+                 "address-taken locals is not supported yet");
+      continue;
+    }
+    SourceLocation RL = SM.getExpansionLoc(RS->getReturnLoc());
+    if (const Expr *E = RS->getRetValue()) {
+      R.ReplaceText(RL, 6, "{ hcu_rv = (");
+      R.InsertTextBefore(Nav.afterToken(SM.getExpansionLoc(E->getEndLoc())),
+                         "); " + Pop + "return hcu_rv");
+    } else {
+      R.ReplaceText(RL, 6, "{ " + Pop + "return");
+    }
+    R.InsertTextBefore(Nav.afterSemi(RS), " }");
+  }
+}
+
+void FunctionInstrumenter::emitArenaDecls() {
+  for (const Local &L : Locals)
+    if (L.Arena)
+      emitArenaDecl(L);
+}
+
+/// `T x = init;` -> `(hcu_a->x) = init;`.
+void FunctionInstrumenter::emitArenaDecl(const Local &L) {
+  const DeclStmt *DS = Nav.declStmtOf(L.VD);
+  SourceLocation DB = SM.getExpansionLoc(DS->getBeginLoc());
+  const Expr *Init = L.VD->getInit();
+  if (!Init || L.VD->getInitStyle() != VarDecl::CInit) {
+    if (Init) {
+      Unit.error(DB, "unsupported initializer for '" + L.Field + "'");
+      return;
+    }
+    R.ReplaceText(SourceRange(DB, SM.getExpansionLoc(DS->getEndLoc())), ";");
+    return;
+  }
+  SourceLocation IB = SM.getExpansionLoc(Init->getBeginLoc());
+  SourceLocation IE = Nav.afterToken(SM.getExpansionLoc(Init->getEndLoc()));
+  std::string A = "(hcu_a->" + L.Field + ")";
+  const Expr *Plain = Init->IgnoreImplicit();
+  CharSourceRange Head = CharSourceRange::getCharRange(DB, IB);
+  if (L.IsArray) {
+    bool StrLit = isa<StringLiteral>(Plain->IgnoreParens());
+    R.ReplaceText(Head, "__builtin_memcpy(" + A + ", (__typeof__(" + A + "))" +
+                            (StrLit ? "{" : ""));
+    R.InsertTextBefore(IE,
+                       std::string(StrLit ? "}" : "") + ", sizeof(" + A + "))");
+  } else if (isa<InitListExpr>(Plain)) {
+    R.ReplaceText(Head, A + " = (__typeof__(" + A + "))");
+  } else {
+    R.ReplaceText(Head, A + " = ");
+  }
+}
+
+/// The prologue rebuilds the frame on resume (and jumps to the point), or
+/// offers an update at entry; then pushes the arena block. The epilogue pops
+/// it.
+void FunctionInstrumenter::emitPrologue() {
+  R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getLBracLoc())),
+                    prologueText());
+  std::string Epi = Pop;
+  if (IsMain)
+    Epi += "return 0; ";
+  if (!Epi.empty())
+    R.InsertTextBefore(SM.getExpansionLoc(Body->getRBracLoc()), Epi);
+}
+
+std::string FunctionInstrumenter::prologueText() const {
+  std::string Pro =
+      " " + FormalsT + " *hcu_f = 0; " + LocalsT + " *hcu_l = 0; ";
+  if (NeedRv)
+    Pro += "__typeof__(" + spellType(RetTy, Ctx) + ") hcu_rv = {0}; ";
+  if (HasArena)
+    Pro += ArenaT + " *hcu_a; void *hcu_mark; ";
+  Pro += "if (HCU_PENDING()) { hcu_l = (" + LocalsT + " *)hcu_rebuild_frame(&" +
+         Desc + ", (void **)&hcu_f); if (hcu_l) { ";
+  for (const ParmVarDecl *P : FD->parameters())
+    Pro += copyIn(P->getName().str(), "hcu_f->" + P->getName().str(),
+                  P->getType().isConstQualified());
+  Pro += "switch (hcu_l->hcu_stack_frame_fields.cp) { ";
+  for (const PointRef &PR : Points) {
+    int N = PR.Site ? PR.Site->N : PR.Loop->N;
+    Pro += "case " + std::to_string(N) + ": goto hcu_resume_" +
+           std::to_string(N) + "; ";
+  }
+  Pro += "default: break; } } else if (hcu_update_point()) " +
+         saveCode(0, {}, false) + " } ";
+  if (HasArena) {
+    Pro += "hcu_mark = hcu_arena_top; hcu_a = (" + ArenaT +
+           " *)hcu_arena_push(sizeof(" + ArenaT + ")); ";
+    for (const ParmVarDecl *P : ArenaParams)
+      Pro += copyIn("hcu_a->" + P->getName().str(), P->getName().str(), false);
+  }
+  return Pro;
+}
+
+// ---- token replacements ---------------------------------------------------
+
+void FunctionInstrumenter::emitTokenReplacements() {
+  for (const CallSite &S : Sites)
+    if (!S.Replacement.empty()) {
+      const Expr *Callee = S.CE->getCallee()->IgnoreParenImpCasts();
+      R.ReplaceText(SM.getExpansionLoc(Callee->getBeginLoc()),
+                    cast<DeclRefExpr>(Callee)->getDecl()->getName().size(),
+                    S.Replacement);
+    }
+  emitArenaUses();
+}
+
+/// Every use of an arena variable becomes `(hcu_a->x)`.
+void FunctionInstrumenter::emitArenaUses() {
+  std::set<const VarDecl *> ArenaVars;
+  for (const Local &L : Locals)
+    if (L.Arena)
+      ArenaVars.insert(L.VD);
+  for (const ParmVarDecl *P : ArenaParams)
+    ArenaVars.insert(P);
+  for (const DeclRefExpr *DR : Scan.Refs) {
+    const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
+    if (!VD || !ArenaVars.count(VD))
+      continue;
+    SourceLocation L = DR->getLocation();
+    if (L.isMacroID()) {
+      if (!SM.isMacroArgExpansion(L)) {
+        Unit.error(SM.getExpansionLoc(L),
+                   "'" + VD->getName().str() +
+                       "' has its address taken and is used inside a macro "
+                       "body; hcu cannot redirect this use yet");
+        continue;
+      }
+      L = SM.getSpellingLoc(L);
+    }
+    std::string Field =
+        isa<ParmVarDecl>(VD) ? VD->getName().str() : Locals[LocalIdx[VD]].Field;
+    R.ReplaceText(L, VD->getName().size(), "(hcu_a->" + Field + ")");
+  }
+}
+
+// ---- around the definition ------------------------------------------------
+
+/// The members of the frame records and arena block, their descriptor tables
+/// and metadata.
+void FunctionInstrumenter::buildRecordFields() {
+  for (const ParmVarDecl *P : FD->parameters()) {
+    std::string Name = P->getName().str();
+    std::string T = spellType(P->getType().getUnqualifiedType(), Ctx);
+    Formals += "  __typeof__(" + T + ") " + Name + ";\n";
+    std::string Lay = layoutSignature(P->getType().getUnqualifiedType(), Ctx);
+    JFormals.push_back({{"name", Name}, {"type", T}, {"layout", Lay}});
+    FTable += "{\"" + Name + "\", " + json(Lay).dump() +
+              ", __builtin_offsetof(" + FormalsT + ", " + Name +
+              "), sizeof(((" + FormalsT + " *)0)->" + Name + ")}, ";
+  }
+  if (Formals.empty())
+    Formals = "  char hcu_unused;\n";
+  for (const Local &L : Locals) {
+    addLocalField(L.Field, L.Type, L.Layout, L.Arena);
+    if (L.Arena)
+      ArenaLayout += L.Field + ":" + L.Layout + ";";
+  }
+  for (const ParmVarDecl *P : ArenaParams) {
+    std::string T = spellType(P->getType().getUnqualifiedType(), Ctx);
+    std::string Lay = layoutSignature(P->getType().getUnqualifiedType(), Ctx);
+    addLocalField(P->getName().str(), T, Lay, true);
+    ArenaLayout += P->getName().str() + ":" + Lay + ";";
+  }
+  if (NeedRv)
+    addLocalField("hcu_rv", spellType(RetTy, Ctx), layoutSignature(RetTy, Ctx),
+                  false);
+  if (HasArena) {
+    addLocalField("hcu_a", "void *", "void*#8", false);
+    addLocalField("hcu_mark", "void *", "void*#8", false);
+    // The typed pointer is stored through void *; the record field is void *.
+    LocalsDecl.replace(LocalsDecl.find("__typeof__(void *) hcu_a;"),
+                       std::string("__typeof__(void *) hcu_a;").size(),
+                       "void *hcu_a;");
+  }
+}
+
+void FunctionInstrumenter::addLocalField(const std::string &Field,
+                                         const std::string &T,
+                                         const std::string &Lay, bool Arena) {
+  JLocals.push_back(
+      {{"name", Field}, {"type", T}, {"layout", Lay}, {"arena", Arena}});
+  if (Arena) {
+    ArenaDecl += "  __typeof__(" + T + ") " + Field + ";\n";
+    return;
+  }
+  LocalsDecl += "  __typeof__(" + T + ") " + Field + ";\n";
+  LTable += "{\"" + Field + "\", " + json(Lay).dump() +
+            ", __builtin_offsetof(" + LocalsT + ", " + Field + "), sizeof(((" +
+            LocalsT + " *)0)->" + Field + ")}, ";
+  ++NLocals;
+}
+
+/// Before the definition: frame record types, slot and impl declarations.
+/// The definition itself becomes the static impl.
+void FunctionInstrumenter::emitPreBlock() {
+  SourceLocation FB = SM.getExpansionLoc(FD->getBeginLoc());
+  SourceLocation BodyB = SM.getExpansionLoc(Body->getLBracLoc());
+  Header = Lexer::getSourceText(CharSourceRange::getCharRange(FB, BodyB), SM,
+                                Ctx.getLangOpts())
+               .str();
+  std::string Pre = "/* hcu: " + Fn + ", version " + V + " */\n";
+  // __typeof__(f) below needs f declared; the definition may be the first.
+  if (!FD->getPreviousDecl())
+    Pre += FD->hasWrittenPrototype()
+               ? Header + ";\n"
+               : "__typeof__(" + spellType(RetTy, Ctx) + ") " + Fn + "();\n";
+  Pre += FormalsT + " {\n" + Formals + "};\n";
+  Pre += LocalsT + " {\n" + LocalsDecl +
+         "  struct hcu_stack_frame_fields_s hcu_stack_frame_fields;\n};\n";
+  if (HasArena)
+    Pre += ArenaT + " {\n" + ArenaDecl + "};\n";
+  Pre += "static __typeof__(" + Fn + ") " + implName(FD, Unit.Opts.Version) +
+         ";\n";
+  Pre += slotAndWrapperDecls();
+  Pre += lineDirective(Nav.line(FB), Unit.FileName);
+  if (SM.getPresumedColumnNumber(FB) != 1)
+    Pre = "\n" + Pre;
+  R.InsertTextBefore(FB, Pre);
+  if (!IsStatic)
+    R.InsertTextAfter(FB, "static ");
+  R.ReplaceText(FnLoc, Fn.size(), implName(FD, Unit.Opts.Version));
+}
+
+/// Declarations, once per unit, of this function's slot, of the slots of
+/// functions defined later in the file that this body calls, and of the
+/// wrappers it calls.
+std::string FunctionInstrumenter::slotAndWrapperDecls() {
+  std::string Out;
+  auto declareSlot = [&](const FunctionDecl *F) {
+    if (Unit.SlotsDeclared.insert(F->getName().str()).second)
+      Out += "extern __typeof__(" + F->getName().str() + ") *" + slotName(F) +
+             slotAsm(F, Unit.Uid) + ";\n";
+  };
+  declareSlot(FD);
+  for (const CallSite &S : Sites)
+    if (const FunctionDecl *C = S.CE->getDirectCallee())
+      if (Unit.Defined.count(C->getCanonicalDecl()))
+        declareSlot(C);
+  for (const CallSite &S : Sites)
+    if (S.Replacement.rfind("hcu_wrap_", 0) == 0 &&
+        Unit.WrappersDeclared.insert(S.Replacement).second)
+      Out += "extern __typeof__(" + S.CE->getDirectCallee()->getName().str() +
+             ") " + S.Replacement + ";\n";
+  return Out;
+}
+
+/// After the definition: the slot, the entry that calls through it, and the
+/// descriptor tables (kept for the unit's tail).
+void FunctionInstrumenter::emitPostBlock() {
+  std::string Params;
+  for (const ParmVarDecl *P : FD->parameters())
+    Params += (Params.empty() ? "" : ", ") + P->getName().str();
+  std::string Post = "\n__typeof__(" + Fn + ") *" + slotName(FD) +
+                     slotAsm(FD, Unit.Uid) + " = " +
+                     implName(FD, Unit.Opts.Version) + ";\n";
+  if (IsMain) {
+    Post += Header +
+            "{\n  int hcu_r;\n  for (;;) {\n    hcu_r = " + slotName(FD) + "(" +
+            Params +
+            ");\n    if (!hcu_thread_unwound())\n      return hcu_r;\n"
+            "    hcu_thread_quiesced();\n  }\n}\n";
+  } else {
+    Post += Header + "{ " + (VoidRet ? "" : "return ") + slotName(FD) + "(" +
+            Params + "); }\n";
+  }
+  std::string Sfx = std::to_string(Unit.DescIndex[FD]);
+  Unit.DescTables += "static const struct hcu_var_desc hcu_formals_" + Sfx +
+                     "[] = { " + FTable + "{0, 0, 0, 0} };\n";
+  Unit.DescTables += "static const struct hcu_var_desc hcu_locals_" + Sfx +
+                     "[] = { " + LTable + "{0, 0, 0, 0} };\n";
+  Unit.DescTables += "static const struct hcu_cp_desc hcu_cps_" + Sfx +
+                     "[] = { " + CpTable + "{0, 0, 0} };\n";
+  Unit.DescInits.push_back(descriptorInit());
+  Post += lineDirective(Nav.line(Body->getRBracLoc()), Unit.FileName);
+  R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getRBracLoc())),
+                    Post);
+}
+
+/// This function's hcu_descs[] initializer.
+std::string FunctionInstrumenter::descriptorInit() const {
+  std::string Sfx = std::to_string(Unit.DescIndex.at(FD));
+  std::string Impl = implName(FD, Unit.Opts.Version);
+  return "{\"" + Fn + "\", \"" + keyOf(FD, IsStatic, Unit.FileName) +
+         "\", (void **)&" + slotName(FD) + ", (void *)" + Impl + ", " +
+         (IsMain ? "HCU_FN_THREAD_ENTRY" : "0") +
+         (IsStatic ? " | HCU_FN_STATIC" : "") + ", sizeof(" + FormalsT +
+         "), sizeof(" + LocalsT + "), __builtin_offsetof(" + LocalsT +
+         ", hcu_stack_frame_fields), hcu_formals_" + Sfx + ", " +
+         std::to_string(FD->getNumParams()) + ", hcu_locals_" + Sfx + ", " +
+         std::to_string(NLocals) + ", hcu_cps_" + Sfx + ", " +
+         std::to_string(Points.size() + 1) + ", " + json(ArenaLayout).dump() +
+         "}";
+}
+
+void FunctionInstrumenter::addMetadata() {
+  Unit.Functions.push_back({{"name", Fn},
+                            {"key", keyOf(FD, IsStatic, Unit.FileName)},
+                            {"static", IsStatic},
+                            {"thread_entry", IsMain},
+                            {"impl", implName(FD, Unit.Opts.Version)},
+                            {"line", Nav.line(FnLoc)},
+                            {"signature", layoutSignature(FD->getType(), Ctx)},
+                            {"formals", JFormals},
+                            {"locals", JLocals},
+                            {"continuation_points", Cps}});
+}
+
+} // namespace hcu

@@ -3,22 +3,6 @@
 // RUN: not %hcu_transform %s -o %t.c -- 2>&1 | FileCheck %s
 // RUN: test ! -e %t.c
 #include <setjmp.h>
-int g(int);
-int side(int *p);
-
-int nested(int a) {
-  if (g(a))
-    return 1;
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-2]]:7: error: call to 'g' is nested in an expression or a condition
-  return g(a) + 1;
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:10: error: call to 'g' is nested
-}
-
-int effects(int a) {
-  int r = g(a++);
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:13: error: argument of call to 'g' has side effects
-  return r;
-}
 
 int vla(int n) {
   int buf[n];

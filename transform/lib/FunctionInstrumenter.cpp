@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FunctionInstrumenter.h"
+#include "CallKinds.h"
 #include "Naming.h"
 #include "TypeInfo.h"
 
@@ -19,33 +20,6 @@ using json = nlohmann::json;
 namespace hcu {
 namespace {
 
-/// libc functions that may block for a long time. Calls to them go through
-/// libhcu's wrappers (hcu_wrap_<name>), which can be interrupted for an update
-/// and replayed afterwards.
-const llvm::StringSet<> &blockingFunctions() {
-  static const llvm::StringSet<> Set = {
-      "accept",    "accept4",         "read",  "recv",
-      "recvfrom",  "recvmsg",         "poll",  "select",
-      "nanosleep", "clock_nanosleep", "sleep", "usleep"};
-  return Set;
-}
-
-/// Functions whose effect on the stack frame records cannot follow.
-const llvm::StringSet<> &refusedFunctions() {
-  static const llvm::StringSet<> Set = {
-      "setjmp",   "_setjmp",    "__sigsetjmp", "sigsetjmp",        "longjmp",
-      "_longjmp", "siglongjmp", "alloca",      "__builtin_alloca", "vfork"};
-  return Set;
-}
-
-bool isSystemFunction(const FunctionDecl *FD, const SourceManager &SM) {
-  if (FD->getBuiltinID())
-    return true;
-  for (const FunctionDecl *R : FD->redecls())
-    if (SM.isInSystemHeader(R->getLocation()))
-      return true;
-  return false;
-}
 
 /// The variable whose storage E designates (through `.` and array indexing),
 /// or null.
@@ -79,13 +53,14 @@ FunctionInstrumenter::FunctionInstrumenter(UnitState &Unit,
     : Unit(Unit), Ctx(Unit.Ctx), SM(Unit.SM), Nav(Unit.Nav), R(Unit.R), FD(FD),
       Body(dyn_cast<CompoundStmt>(FD->getBody())), Fn(FD->getName().str()),
       V(std::to_string(Unit.Opts.Version)), IsMain(FD->isMain()),
-      IsStatic(FD->getStorageClass() == SC_Static), RetTy(FD->getReturnType()),
+      IsStatic(FD->getStorageClass() == SC_Static), RetTy(FD->getReturnType().getUnqualifiedType()),
       FnLoc(SM.getExpansionLoc(FD->getLocation())) {
   FormalsT = "struct hcu_function_formal_" + Fn + "_v" + V + "_s";
   LocalsT = "struct hcu_stack_local_" + Fn + "_v" + V + "_s";
   ArenaT = "struct hcu_addr_" + Fn + "_v" + V + "_s";
   Desc = "hcu_descs[" + std::to_string(Unit.DescIndex[FD]) + "]";
   VoidRet = RetTy->isVoidType();
+  RetSpelled = VoidRet ? "void" : spellType(RetTy, Ctx);
 }
 
 void FunctionInstrumenter::run() {
@@ -106,7 +81,7 @@ void FunctionInstrumenter::run() {
   if (Unit.Failed)
     return;
   numberPoints();
-  NeedRv = !VoidRet && (HasArena || std::any_of(Sites.begin(), Sites.end(),
+  NeedRv = !VoidRet && (std::any_of(Sites.begin(), Sites.end(),
                                                 [](const CallSite &S) {
                                                   return S.F == Form::Return;
                                                 }));
@@ -236,7 +211,7 @@ bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
   L.Type = spellType(VD->getType().getUnqualifiedType(), Ctx);
   L.Layout = layoutSignature(VD->getType().getUnqualifiedType(), Ctx);
   L.IsArray = VD->getType()->isArrayType();
-  L.IsConst = VD->getType().isConstQualified();
+  L.IsConst = needsMemcpy(VD->getType());
   L.DeclEnd = SM.getExpansionLoc(DS->getEndLoc());
   L.ScopeEnd = Nav.scopeEndOf(DS);
   if (L.Arena && !DS->isSingleDecl()) {
@@ -325,30 +300,34 @@ FunctionInstrumenter::makeCallSite(const CallExpr *CE) {
 /// continuation point (libc, blocks) or is refused.
 bool FunctionInstrumenter::resolveCallee(const CallExpr *CE, CallSite &S,
                                          std::string &CalleeName) {
+  if (isUnevaluated(CE, Ctx))
+    return false; // inside sizeof and the like: never runs
   const FunctionDecl *Callee = CE->getDirectCallee();
-  if (!Callee) {
-    if (CE->getCallee()->getType()->isBlockPointerType())
-      return false;
-    CalleeName = "(*)";
-    return true;
-  }
-  CalleeName = Callee->getName().str();
-  if (refusedFunctions().count(CalleeName)) {
+  CalleeName = Callee ? Callee->getName().str() : "(*)";
+  switch (classifyCall(CE, SM)) {
+  case CallKind::Ignored:
+    return false; // cannot be on the stack during an update
+  case CallKind::Refused:
     Unit.error(SM.getExpansionLoc(CE->getBeginLoc()),
                "'" + CalleeName +
                    "' cannot be made safe across an update yet (a jump or "
                    "allocation the frame records cannot follow); build this "
                    "file with the plain compiler");
     return false;
-  }
-  bool Sys = isSystemFunction(Callee, SM);
-  if (Sys && blockingFunctions().count(CalleeName))
+  case CallKind::Wrapped:
+    WrappedCalls.push_back(CE); // redirected, but not a continuation point
+    return false;
+  case CallKind::Blocking:
     S.Replacement = "hcu_wrap_" + CalleeName;
-  else if (Sys)
-    return false; // cannot be on the stack during an update
-  else if (Unit.Defined.count(Callee->getCanonicalDecl()))
-    S.Replacement = slotName(Callee);
-  return true;
+    return true;
+  case CallKind::Program:
+    if (Unit.Defined.count(Callee->getCanonicalDecl()))
+      S.Replacement = slotName(Callee);
+    return true;
+  case CallKind::Indirect:
+    return true;
+  }
+  return false;
 }
 
 /// Finds the statement that hosts the call and the form of the wrapping;
@@ -373,7 +352,7 @@ bool FunctionInstrumenter::classifyHost(CallSite &S) {
       return false;
     const DeclStmt *DS = Nav.declStmtOf(VD);
     if (!DS || !DS->isSingleDecl() || !Nav.inStatementPosition(DS) ||
-        !LocalIdx.count(VD) || VD->getType().isConstQualified())
+        !LocalIdx.count(VD))
       return false;
     S.F = Form::Decl;
     S.Host = DS;

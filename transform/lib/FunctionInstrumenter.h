@@ -33,7 +33,7 @@ private:
     std::string Layout; // layout signature
     bool Arena = false;
     bool IsArray = false;
-    bool IsConst = false;
+    bool IsConst = false; // not assignable: copied with memcpy
     clang::SourceLocation DeclEnd;  // in scope after this...
     clang::SourceLocation ScopeEnd; // ...and before this
   };
@@ -90,8 +90,7 @@ private:
   void emitCallSites();
   std::vector<const Local *> savedAtSite(const CallSite &S,
                                          clang::SourceLocation HB);
-  void emitDeclSite(const CallSite &S, const std::string &Resume,
-                    const std::string &After);
+  void emitDeclSite(const CallSite &S, const std::vector<const Local *> &Vars);
   void emitArenaReturns();
   void emitArenaDecls();
   void emitArenaDecl(const Local &L);
@@ -120,7 +119,8 @@ private:
   std::string FormalsT, LocalsT, ArenaT; // record types
   std::string Desc;                      // this function's hcu_descs[] entry
   bool IsMain, IsStatic, VoidRet;
-  clang::QualType RetTy;
+  clang::QualType RetTy;   // unqualified: a `const` on it means nothing
+  std::string RetSpelled;
   clang::SourceLocation FnLoc;
 
   BodyScanner Scan;
@@ -131,6 +131,7 @@ private:
   std::vector<const clang::ParmVarDecl *> ArenaParams;
   bool HasArena = false, NeedRv = false;
   std::vector<CallSite> Sites;
+  std::vector<const clang::CallExpr *> WrappedCalls; // HCU_WRAPPED callees
   std::vector<LoopPoint> Loops;
   std::vector<PointRef> Points;
   nlohmann::json Cps = nlohmann::json::array();

@@ -48,12 +48,12 @@ FunctionInstrumenter::saveCode(int N, const std::vector<const Local *> &Vars,
                   ", " + std::to_string(N) + ", (void **)&hcu_f); ";
   for (const ParmVarDecl *P : FD->parameters())
     S += copyIn("hcu_f->" + P->getName().str(), P->getName().str(),
-                P->getType()->isArrayType());
+                needsMemcpy(P->getType()));
   for (const Local *L : Vars)
-    S += copyIn("hcu_l->" + L->Field, L->CName, L->IsArray);
+    S += copyIn("hcu_l->" + L->Field, L->CName, L->IsArray || L->IsConst);
   if (FunctionScope) {
     if (NeedRv)
-      S += "hcu_l->hcu_rv = hcu_rv; ";
+      S += copyIn("hcu_l->hcu_rv", "hcu_rv", needsMemcpy(RetTy));
     if (HasArena)
       S += "hcu_l->hcu_a = hcu_a; hcu_l->hcu_mark = hcu_mark; ";
   }
@@ -66,7 +66,7 @@ std::string FunctionInstrumenter::restoreCode(
   for (const Local *L : Vars)
     S += copyIn(L->CName, "hcu_l->" + L->Field, L->IsArray || L->IsConst);
   if (NeedRv)
-    S += "hcu_rv = hcu_l->hcu_rv; ";
+    S += copyIn("hcu_rv", "hcu_l->hcu_rv", needsMemcpy(RetTy));
   if (HasArena)
     S += "hcu_a = hcu_l->hcu_a; hcu_mark = hcu_l->hcu_mark; ";
   return S;
@@ -98,7 +98,8 @@ void FunctionInstrumenter::emitLoopPoints() {
 std::vector<const FunctionInstrumenter::Local *>
 FunctionInstrumenter::savedAtSite(const CallSite &S, SourceLocation HB) {
   std::vector<const Local *> Vars = inScope(HB);
-  if (S.F == Form::Decl)
+  // The declared variable itself (arena variables live in the arena block).
+  if (S.F == Form::Decl && !Locals[LocalIdx[S.DeclVar]].Arena)
     Vars.push_back(&Locals[LocalIdx[S.DeclVar]]);
   // Shadowed names cannot be saved from inside the inner scope.
   std::set<std::string> Names;
@@ -126,7 +127,7 @@ void FunctionInstrumenter::emitCallSites() {
     // A declaration of an arena local is rewritten into `(hcu_a->x) = call;`
     // (emitArenaDecl): it is wrapped like an assignment.
     if (S.F == Form::Decl && !Locals[LocalIdx[S.DeclVar]].Arena) {
-      emitDeclSite(S, Resume, After);
+      emitDeclSite(S, Vars);
     } else if (S.F == Form::Return) {
       const auto *RS = cast<ReturnStmt>(S.Host);
       bool VoidCall = S.CE->getType()->isVoidType();
@@ -143,32 +144,29 @@ void FunctionInstrumenter::emitCallSites() {
   }
 }
 
-/// `T x = g(a);` -> `T x; { resume; x = g(a); after }`
+/// `T x = g(a);` stays a declaration, so that x keeps its scope (and may be
+/// const): `if (0) { resume (others); if AFTER goto I; } T x = g(a);
+/// if (0) { I: restore x; } after: check`. Resuming before the declaration
+/// runs its initializer, the call, again; jumping past it is legal C.
 void FunctionInstrumenter::emitDeclSite(const CallSite &S,
-                                        const std::string &Resume,
-                                        const std::string &After) {
-  const Local &L = Locals[LocalIdx[S.DeclVar]];
-  SourceLocation HB = SM.getExpansionLoc(S.Host->getBeginLoc());
-  SourceLocation Init = SM.getExpansionLoc(S.DeclVar->getInit()->getBeginLoc());
-  SourceLocation Eq = SM.getExpansionLoc(S.DeclVar->getLocation());
-  // Find the '=' between the declarator and the initializer.
-  Token Tok;
-  SourceLocation EqLoc;
-  for (SourceLocation C = Nav.afterToken(Eq); Nav.before(C, Init);) {
-    if (Lexer::getRawToken(C, Tok, SM, Ctx.getLangOpts(), true)) {
-      C = C.getLocWithOffset(1);
-      continue;
-    }
-    if (Tok.is(tok::equal))
-      EqLoc = Tok.getLocation();
-    C = Tok.getEndLoc();
-  }
-  if (EqLoc.isInvalid()) {
-    Unit.error(HB, "cannot find the '=' of this declaration");
-    return;
-  }
-  R.InsertTextAfter(EqLoc, "; { " + Resume + L.CName + " ");
-  R.InsertTextBefore(Nav.stmtEnd(S.Host), After + " }");
+                                        const std::vector<const Local *> &Vars) {
+  std::string N = std::to_string(S.N);
+  const Local &X = Locals[LocalIdx[S.DeclVar]];
+  std::vector<const Local *> Others;
+  for (const Local *L : Vars)
+    if (L != &X)
+      Others.push_back(L);
+  R.InsertTextAfter(SM.getExpansionLoc(S.Host->getBeginLoc()),
+                    "if (0) { hcu_resume_" + N + ": " + restoreCode(Others) +
+                        "if (hcu_l->hcu_stack_frame_fields.kind == "
+                        "HCU_RESUME_AFTER) goto hcu_afterinit_" +
+                        N + "; } ");
+  R.InsertTextBefore(Nav.stmtEnd(S.Host),
+                     " if (0) { hcu_afterinit_" + N + ": " +
+                         copyIn(X.CName, "hcu_l->" + X.Field, true) +
+                         "} hcu_after_" + N +
+                         ": if (HCU_PENDING() && hcu_after_call()) " +
+                         saveCode(S.N, Vars, true));
 }
 
 /// Returns that are not call sites pop the arena block.
@@ -188,9 +186,10 @@ void FunctionInstrumenter::emitArenaReturns() {
     }
     SourceLocation RL = SM.getExpansionLoc(RS->getReturnLoc());
     if (const Expr *E = RS->getRetValue()) {
-      R.ReplaceText(RL, 6, "{ hcu_rv = (");
+      // A block-local copy, initialized (the type may not be assignable).
+      R.ReplaceText(RL, 6, "{ __typeof__(" + RetSpelled + ") hcu_ret = (");
       R.InsertTextBefore(Nav.afterToken(SM.getExpansionLoc(E->getEndLoc())),
-                         "); " + Pop + "return hcu_rv");
+                         "); " + Pop + "return hcu_ret");
     } else {
       R.ReplaceText(RL, 6, "{ " + Pop + "return");
     }
@@ -214,7 +213,7 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
       Unit.error(DB, "unsupported initializer for '" + L.Field + "'");
       return;
     }
-    R.ReplaceText(SourceRange(DB, SM.getExpansionLoc(DS->getEndLoc())), ";");
+    SourceNav::replaceOriginal(R, CharSourceRange::getTokenRange(DB, SM.getExpansionLoc(DS->getEndLoc())), ";");
     return;
   }
   SourceLocation IB = SM.getExpansionLoc(Init->getBeginLoc());
@@ -224,14 +223,23 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
   CharSourceRange Head = CharSourceRange::getCharRange(DB, IB);
   if (L.IsArray) {
     bool StrLit = isa<StringLiteral>(Plain->IgnoreParens());
-    R.ReplaceText(Head, "__builtin_memcpy(" + A + ", (__typeof__(" + A + "))" +
+    SourceNav::replaceOriginal(R, Head, "__builtin_memcpy(" + A + ", (__typeof__(" + A + "))" +
                             (StrLit ? "{" : ""));
     R.InsertTextBefore(IE,
                        std::string(StrLit ? "}" : "") + ", sizeof(" + A + "))");
+  } else if (L.IsConst) {
+    // Not assignable (a const member): copy the initialized value in.
+    bool List = isa<InitListExpr>(Plain);
+    SourceNav::replaceOriginal(R, Head,
+                               "do { __typeof__(" + A + ") hcu_i = " +
+                                   std::string(List ? "" : "("));
+    R.InsertTextBefore(IE, std::string(List ? "" : ")") +
+                               "; __builtin_memcpy(&" + A +
+                               ", &hcu_i, sizeof(" + A + ")); } while (0)");
   } else if (isa<InitListExpr>(Plain)) {
-    R.ReplaceText(Head, A + " = (__typeof__(" + A + "))");
+    SourceNav::replaceOriginal(R, Head, A + " = (__typeof__(" + A + "))");
   } else {
-    R.ReplaceText(Head, A + " = ");
+    SourceNav::replaceOriginal(R, Head, A + " = ");
   }
 }
 
@@ -252,14 +260,14 @@ std::string FunctionInstrumenter::prologueText() const {
   std::string Pro =
       " " + FormalsT + " *hcu_f = 0; " + LocalsT + " *hcu_l = 0; ";
   if (NeedRv)
-    Pro += "__typeof__(" + spellType(RetTy, Ctx) + ") hcu_rv = {0}; ";
+    Pro += "__typeof__(" + RetSpelled + ") hcu_rv = {0}; ";
   if (HasArena)
     Pro += ArenaT + " *hcu_a; void *hcu_mark; ";
   Pro += "if (HCU_PENDING()) { hcu_l = (" + LocalsT + " *)hcu_rebuild_frame(&" +
          Desc + ", (void **)&hcu_f); if (hcu_l) { ";
   for (const ParmVarDecl *P : FD->parameters())
     Pro += copyIn(P->getName().str(), "hcu_f->" + P->getName().str(),
-                  P->getType().isConstQualified());
+                  needsMemcpy(P->getType()));
   Pro += "switch (hcu_l->hcu_stack_frame_fields.cp) { ";
   for (const PointRef &PR : Points) {
     int N = PR.Site ? PR.Site->N : PR.Loop->N;
@@ -272,7 +280,7 @@ std::string FunctionInstrumenter::prologueText() const {
     Pro += "hcu_mark = hcu_arena_top; hcu_a = (" + ArenaT +
            " *)hcu_arena_push(sizeof(" + ArenaT + ")); ";
     for (const ParmVarDecl *P : ArenaParams)
-      Pro += copyIn("hcu_a->" + P->getName().str(), P->getName().str(), false);
+      Pro += copyIn("hcu_a->" + P->getName().str(), P->getName().str(), needsMemcpy(P->getType()));
   }
   return Pro;
 }
@@ -280,13 +288,23 @@ std::string FunctionInstrumenter::prologueText() const {
 // ---- token replacements ---------------------------------------------------
 
 void FunctionInstrumenter::emitTokenReplacements() {
-  for (const CallSite &S : Sites)
-    if (!S.Replacement.empty()) {
-      const Expr *Callee = S.CE->getCallee()->IgnoreParenImpCasts();
-      R.ReplaceText(SM.getExpansionLoc(Callee->getBeginLoc()),
-                    cast<DeclRefExpr>(Callee)->getDecl()->getName().size(),
-                    S.Replacement);
+  auto renameCallee = [&](const CallExpr *CE, const std::string &To) {
+    const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+    SourceLocation L = Callee->getBeginLoc();
+    if (L.isMacroID()) {
+      Unit.error(SM.getExpansionLoc(L),
+                 "call to '" + CE->getDirectCallee()->getName().str() +
+                     "' inside a macro expansion cannot be redirected to "
+                     "libhcu's wrapper yet");
+      return;
     }
+    R.ReplaceText(L, cast<DeclRefExpr>(Callee)->getDecl()->getName().size(), To);
+  };
+  for (const CallSite &S : Sites)
+    if (!S.Replacement.empty())
+      renameCallee(S.CE, S.Replacement);
+  for (const CallExpr *CE : WrappedCalls)
+    renameCallee(CE, "hcu_wrap_" + CE->getDirectCallee()->getName().str());
   emitArenaUses();
 }
 
@@ -348,7 +366,7 @@ void FunctionInstrumenter::buildRecordFields() {
     ArenaLayout += P->getName().str() + ":" + Lay + ";";
   }
   if (NeedRv)
-    addLocalField("hcu_rv", spellType(RetTy, Ctx), layoutSignature(RetTy, Ctx),
+    addLocalField("hcu_rv", RetSpelled, layoutSignature(RetTy, Ctx),
                   false);
   if (HasArena) {
     addLocalField("hcu_a", "void *", "void*#8", false);
@@ -422,11 +440,16 @@ std::string FunctionInstrumenter::slotAndWrapperDecls() {
     if (const FunctionDecl *C = S.CE->getDirectCallee())
       if (Unit.Defined.count(C->getCanonicalDecl()))
         declareSlot(C);
+  auto declareWrapper = [&](const CallExpr *CE) {
+    std::string Name = CE->getDirectCallee()->getName().str();
+    if (Unit.WrappersDeclared.insert("hcu_wrap_" + Name).second)
+      Out += "extern __typeof__(" + Name + ") hcu_wrap_" + Name + ";\n";
+  };
   for (const CallSite &S : Sites)
-    if (S.Replacement.rfind("hcu_wrap_", 0) == 0 &&
-        Unit.WrappersDeclared.insert(S.Replacement).second)
-      Out += "extern __typeof__(" + S.CE->getDirectCallee()->getName().str() +
-             ") " + S.Replacement + ";\n";
+    if (S.Replacement.rfind("hcu_wrap_", 0) == 0)
+      declareWrapper(S.CE);
+  for (const CallExpr *CE : WrappedCalls)
+    declareWrapper(CE);
   return Out;
 }
 

@@ -82,4 +82,15 @@ SourceLocation SourceNav::scopeEndOf(const DeclStmt *DS) const {
   return SourceLocation();
 }
 
+void SourceNav::replaceOriginal(Rewriter &R, CharSourceRange CR,
+                                llvm::StringRef Text) {
+  SourceManager &SM = R.getSourceMgr();
+  if (CR.isTokenRange())
+    CR = CharSourceRange::getCharRange(
+        CR.getBegin(), Lexer::getLocForEndOfToken(CR.getEnd(), 0, SM,
+                                                  R.getLangOpts()));
+  unsigned Len = SM.getFileOffset(CR.getEnd()) - SM.getFileOffset(CR.getBegin());
+  R.ReplaceText(CR.getBegin(), Len, Text);
+}
+
 } // namespace hcu

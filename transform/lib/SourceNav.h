@@ -3,6 +3,7 @@
 #define HCU_TRANSFORM_SOURCENAV_H
 
 #include "clang/AST/ASTContext.h"
+#include "clang/Rewrite/Core/Rewriter.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceLocation.h"
 #include "clang/Basic/SourceManager.h"
@@ -23,6 +24,11 @@ public:
     return SM.getPresumedLineNumber(SM.getExpansionLoc(L));
   }
   clang::SourceLocation afterToken(clang::SourceLocation L) const;
+  /// Replaces the original characters of CR (a file range) with Text.
+  /// Rewriter::ReplaceText(range, ...) would measure the range in rewritten
+  /// text and swallow whatever an earlier edit inserted at its start.
+  static void replaceOriginal(clang::Rewriter &R, clang::CharSourceRange CR,
+                              llvm::StringRef Text);
   /// Location just past the ';' that ends S (for statements that end in one).
   clang::SourceLocation afterSemi(const clang::Stmt *S) const;
   /// Location just past the last character of statement S.

@@ -1,11 +1,20 @@
 //===- Transform.cpp - hcu-transform as a library -------------------------===//
+//
+// A file goes through rounds: each parses the current text; if normalization
+// (Normalizer.h) changes something, the new text replaces the file for the
+// next round; once nothing changes, the same AST is instrumented.
+//
+//===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
 #include "Instrumenter.h"
+#include "Normalizer.h"
 
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Syntax/Tokens.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -13,38 +22,75 @@ using namespace clang;
 namespace hcu {
 
 namespace {
-class InstrumentAction : public ASTFrontendAction {
+
+/// What one round produced.
+struct RoundResult {
+  int Round = 0;
+  bool Failed = false;
+  bool Normalized = false; // NewText holds the next round's input
+  std::string NewText;
+  std::string Code;
+  nlohmann::json Metadata;
+};
+
+class RoundConsumer : public ASTConsumer {
 public:
-  InstrumentAction(const TransformOptions &Opts, std::string &Code,
-                   nlohmann::json &Meta, bool &Failed)
-      : Opts(Opts), Code(Code), Meta(Meta), Failed(Failed) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  RoundConsumer(const TransformOptions &Opts, RoundResult &Res,
+                std::unique_ptr<syntax::TokenCollector> Collector)
+      : Opts(Opts), Res(Res), Collector(std::move(Collector)) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (Ctx.getDiagnostics().hasErrorOccurred()) {
+      Res.Failed = true;
+      return;
+    }
+    syntax::TokenBuffer TB = std::move(*Collector).consume();
+    if (Res.Round < MaxRounds &&
+        normalizeRound(Ctx, TB, Res.Round, Res.NewText)) {
+      Res.Normalized = true;
+      return;
+    }
+    Instrumenter I(Opts, Res.Code, Res.Metadata, Res.Failed);
+    I.HandleTranslationUnit(Ctx);
+  }
+
+  static constexpr int MaxRounds = 24;
+
+private:
+  const TransformOptions &Opts;
+  RoundResult &Res;
+  std::unique_ptr<syntax::TokenCollector> Collector;
+};
+
+class RoundAction : public ASTFrontendAction {
+public:
+  RoundAction(const TransformOptions &Opts, RoundResult &Res)
+      : Opts(Opts), Res(Res) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
-    return std::make_unique<Instrumenter>(Opts, Code, Meta, Failed);
+    auto Collector =
+        std::make_unique<syntax::TokenCollector>(CI.getPreprocessor());
+    return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector));
   }
 
 private:
   const TransformOptions &Opts;
-  std::string &Code;
-  nlohmann::json &Meta;
-  bool &Failed;
+  RoundResult &Res;
 };
 
-class InstrumentFactory : public tooling::FrontendActionFactory {
+class RoundFactory : public tooling::FrontendActionFactory {
 public:
-  InstrumentFactory(const TransformOptions &Opts, std::string &Code,
-                    nlohmann::json &Meta, bool &Failed)
-      : Opts(Opts), Code(Code), Meta(Meta), Failed(Failed) {}
+  RoundFactory(const TransformOptions &Opts, RoundResult &Res)
+      : Opts(Opts), Res(Res) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<InstrumentAction>(Opts, Code, Meta, Failed);
+    return std::make_unique<RoundAction>(Opts, Res);
   }
 
 private:
   const TransformOptions &Opts;
-  std::string &Code;
-  nlohmann::json &Meta;
-  bool &Failed;
+  RoundResult &Res;
 };
+
 } // namespace
 
 std::string defaultUid(const std::string &File) {
@@ -65,11 +111,27 @@ bool transformFile(const std::string &File,
   Args.push_back("-resource-dir=" HCU_CLANG_RESOURCE_DIR);
   Args.push_back("-Wno-unused-command-line-argument");
   tooling::FixedCompilationDatabase DB(".", Args);
-  tooling::ClangTool Tool(DB, {File});
-  bool Failed = false;
-  InstrumentFactory Factory(Opts, OutCode, OutMetadata, Failed);
-  int RC = Tool.run(&Factory);
-  return RC == 0 && !Failed;
+  // Later rounds replace the file's contents under its own (absolute) name,
+  // so its includes and diagnostics still refer to where it is.
+  llvm::SmallString<256> Abs(File);
+  llvm::sys::fs::make_absolute(Abs);
+  std::string Text;
+  for (int Round = 0;; ++Round) {
+    tooling::ClangTool Tool(DB, {std::string(Abs)});
+    if (Round > 0)
+      Tool.mapVirtualFile(Abs, Text);
+    RoundResult Res;
+    Res.Round = Round;
+    RoundFactory Factory(Opts, Res);
+    if (Tool.run(&Factory) != 0 || Res.Failed)
+      return false;
+    if (!Res.Normalized) {
+      OutCode = std::move(Res.Code);
+      OutMetadata = std::move(Res.Metadata);
+      return true;
+    }
+    Text = std::move(Res.NewText);
+  }
 }
 
 } // namespace hcu

@@ -122,4 +122,15 @@ bool isSpellableAtFileScope(QualType T, std::string &Why) {
   }
 }
 
+bool needsMemcpy(QualType T) {
+  if (T.isConstQualified() || T->isArrayType())
+    return true;
+  if (const auto *RT = T->getAs<RecordType>())
+    if (const RecordDecl *RD = RT->getDecl()->getDefinition())
+      for (const FieldDecl *F : RD->fields())
+        if (needsMemcpy(F->getType()))
+          return true;
+  return false;
+}
+
 } // namespace hcu

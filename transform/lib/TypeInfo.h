@@ -21,6 +21,11 @@ std::string spellType(clang::QualType T, const clang::ASTContext &Ctx);
 /// Why says which part is not.
 bool isSpellableAtFileScope(clang::QualType T, std::string &Why);
 
+/// Whether an object of type T cannot be assigned as a whole (arrays,
+/// const-qualified types, records with a const member at any depth), so that
+/// saving or restoring it takes memcpy.
+bool needsMemcpy(clang::QualType T);
+
 } // namespace hcu
 
 #endif

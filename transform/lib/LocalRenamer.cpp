@@ -1,0 +1,76 @@
+//===- LocalRenamer.cpp - gives every local of a function its own name ----===//
+#include "LocalRenamer.h"
+
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace hcu {
+namespace {
+
+class Collector : public RecursiveASTVisitor<Collector> {
+public:
+  std::vector<const VarDecl *> Vars;
+  std::vector<const DeclRefExpr *> Refs;
+  std::set<std::string> Names; // every identifier the body refers to
+  bool VisitVarDecl(VarDecl *VD) {
+    if (!isa<ParmVarDecl>(VD) && VD->isLocalVarDecl())
+      Vars.push_back(VD);
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    Refs.push_back(E);
+    Names.insert(E->getDecl()->getName().str());
+    return true;
+  }
+};
+
+} // namespace
+
+bool renameRepeatedLocals(ASTContext &Ctx, Rewriter &R) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  bool Changed = false;
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD || !FD->doesThisDeclarationHaveABody() ||
+        !SM.isInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      continue;
+    Collector C;
+    C.TraverseStmt(FD->getBody());
+    std::map<std::string, int> Seen;
+    for (const ParmVarDecl *P : FD->parameters())
+      Seen[P->getName().str()] = 1;
+    std::map<const VarDecl *, std::string> NewName;
+    for (const VarDecl *VD : C.Vars) {
+      std::string Name = VD->getName().str();
+      int &N = Seen[Name];
+      if (N++ == 0 || VD->getLocation().isMacroID())
+        continue;
+      std::string To;
+      do
+        To = Name + "_hcu" + std::to_string(N++);
+      while (C.Names.count(To) || Seen.count(To));
+      NewName[VD] = To;
+    }
+    for (const auto &[VD, To] : NewName)
+      R.ReplaceText(VD->getLocation(), VD->getName().size(), To);
+    for (const DeclRefExpr *E : C.Refs) {
+      const auto *VD = dyn_cast<VarDecl>(E->getDecl());
+      auto It = VD ? NewName.find(VD) : NewName.end();
+      if (It == NewName.end())
+        continue;
+      SourceLocation L = E->getLocation();
+      if (L.isMacroID())
+        L = SM.getSpellingLoc(L); // an argument of a macro, spelled here
+      R.ReplaceText(L, VD->getName().size(), It->second);
+    }
+    Changed |= !NewName.empty();
+  }
+  return Changed;
+}
+
+} // namespace hcu

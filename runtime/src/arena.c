@@ -28,6 +28,13 @@ int hcu_arena_map(void) {
   return 0;
 }
 
+void hcu_arena_unmap(void) {
+  if (!hcu_arena_limit)
+    return;
+  munmap(hcu_arena_limit - hcu_arena_size, hcu_arena_size);
+  hcu_arena_top = hcu_arena_limit = NULL;
+}
+
 void hcu_fatal(const char *fmt, ...) {
   char msg[512];
   va_list ap;

@@ -97,6 +97,20 @@ void hcu_copy_stack_frame_fields(struct hcu_stack_frame_fields_s *to,
 
 /* ---- Threads --------------------------------------------------------------*/
 
+/* Under hcu_eng.lock: the thread has finished rebuilding (or never had to). */
+static void became_running_locked(struct hcu_thread *t) {
+  t->state = HCU_T_RUNNING;
+  hcu_eng.last_rebuilt_us = hcu_now_us();
+  if (hcu_eng.clear_when_rebuilt && hcu_threads_not_in(HCU_T_RUNNING) == 0) {
+    /* The engine gave up waiting for us and left this to the last thread. */
+    hcu_eng.clear_when_rebuilt = 0;
+    __atomic_store_n(&hcu_update_pending, 0, __ATOMIC_RELEASE);
+    hcu_eng.busy = 0;
+    hcu_log("update: the last thread finished rebuilding late");
+  }
+  pthread_cond_broadcast(&hcu_eng.cv);
+}
+
 int hcu_thread_register(struct hcu_thread *t, const char *name) {
   memset(t, 0, sizeof *t);
   t->pthread = pthread_self();
@@ -106,16 +120,34 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
   t->next_kind = HCU_RESUME_AT;
   /* Reserve the record vector now, so a shallow unwind never allocates it. */
   t->recs.v = malloc(64 * sizeof *t->recs.v);
-  if (!t->recs.v) {
+  if (!t->recs.v || pthread_mutex_init(&t->wlock, NULL) != 0) {
+    free(t->recs.v);
+    t->recs.v = NULL;
     hcu_log("threads: cannot register thread %s: out of memory", name);
     return HCU_ERR_NOMEM;
   }
   t->recs.cap = 64;
+  hcu_self = t;
+  int oldcancel;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
   pthread_mutex_lock(&hcu_eng.lock);
   t->next = hcu_eng.threads;
   hcu_eng.threads = t;
+  /* A thread that appears while an update is under way has run no
+   * instrumented code yet: it counts as stopped (with no frames) until the
+   * update is decided, then starts in whatever version is current. Joining
+   * the list and taking this state in one critical section keeps the engine
+   * from ever seeing it running between "all stopped" and the commit. */
+  if (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED)) {
+    t->state = HCU_T_PARKED;
+    pthread_cond_broadcast(&hcu_eng.cv);
+    while (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED))
+      pthread_cond_wait(&hcu_eng.cv, &hcu_eng.lock);
+    hcu_recstack_clear(&t->recs); /* the engine may have swapped in none */
+    became_running_locked(t);
+  }
   pthread_mutex_unlock(&hcu_eng.lock);
-  hcu_self = t;
+  pthread_setcancelstate(oldcancel, NULL);
   return HCU_OK;
 }
 
@@ -148,9 +180,13 @@ static int update_requested(void) {
   return __atomic_load_n(&hcu_eng.requested, __ATOMIC_ACQUIRE);
 }
 
+/* A thread that holds a program mutex keeps running until it lets go of it:
+ * parked inside a critical section it would keep every other thread that
+ * needs the mutex (including one leaving a condition wait, which re-locks
+ * inside libc where we cannot interrupt it) from ever stopping. */
 int hcu_update_point(void) {
   struct hcu_thread *t = hcu_self;
-  if (!t || !update_requested())
+  if (!t || !update_requested() || t->held > 0)
     return 0;
   return hcu_thread_begin_unwind(t, HCU_RESUME_AT);
 }
@@ -161,7 +197,7 @@ int hcu_after_call(void) {
     return 0;
   if (t->state == HCU_T_UNWINDING)
     return 1; /* a callee or a wrapper started it */
-  if (!update_requested())
+  if (!update_requested() || t->held > 0)
     return 0;
   return hcu_thread_begin_unwind(t, HCU_RESUME_AFTER);
 }
@@ -194,17 +230,7 @@ int hcu_thread_unwound(void) {
 /* Called by the thread whose innermost frame was just handed out. */
 static void rebuild_done(struct hcu_thread *t) {
   pthread_mutex_lock(&hcu_eng.lock);
-  t->state = HCU_T_RUNNING;
-  hcu_eng.last_rebuilt_us = hcu_now_us();
-  if (hcu_eng.clear_when_rebuilt &&
-      hcu_threads_not_in(HCU_T_RUNNING) == 0) {
-    /* The engine gave up waiting for us and left this to the last thread. */
-    hcu_eng.clear_when_rebuilt = 0;
-    __atomic_store_n(&hcu_update_pending, 0, __ATOMIC_RELEASE);
-    hcu_eng.busy = 0;
-    hcu_log("update: the last thread finished rebuilding late");
-  }
-  pthread_cond_broadcast(&hcu_eng.cv);
+  became_running_locked(t);
   pthread_mutex_unlock(&hcu_eng.lock);
 }
 
@@ -226,6 +252,10 @@ void hcu_thread_quiesced(void) {
     hcu_log("threads: hcu_thread_quiesced on a thread that did not unwind");
     return;
   }
+  /* Parking is no place for a cancellation: the thread would die holding
+   * the engine's lock. Cancellation points in the program still work. */
+  int oldcancel;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
   pthread_mutex_lock(&hcu_eng.lock);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)
@@ -236,6 +266,7 @@ void hcu_thread_quiesced(void) {
   /* On commit the engine has already swapped in the mapped records. */
   t->state = HCU_T_REBUILDING;
   pthread_mutex_unlock(&hcu_eng.lock);
+  pthread_setcancelstate(oldcancel, NULL);
   drain_wake_signals();
   if (t->recs.n == 0) {
     /* Cannot happen with generated code: the body's own frame is a record. */

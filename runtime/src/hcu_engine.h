@@ -14,6 +14,8 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,7 +73,16 @@ enum hcu_wrap_id {
   HCU_W_NANOSLEEP,
   HCU_W_CLOCK_NANOSLEEP,
   HCU_W_SLEEP,
-  HCU_W_USLEEP
+  HCU_W_USLEEP,
+  HCU_W_MUTEX,
+  HCU_W_COND,    /* unwound out of a condition wait: the mutex is not held */
+  HCU_W_SEM,
+  HCU_W_JOIN,
+  HCU_W_EPOLL,
+  HCU_W_WAITPID,
+  HCU_W_SIGWAIT,
+  HCU_W_CONNECT, /* the connection attempt goes on in the kernel */
+  HCU_W_SEND     /* replay.done bytes were already sent */
 };
 
 struct hcu_replay {
@@ -79,6 +90,7 @@ struct hcu_replay {
   int id;           /* enum hcu_wrap_id */
   int has_deadline; /* deadline is meaningful */
   struct timespec deadline; /* absolute, CLOCK_MONOTONIC */
+  size_t done;              /* HCU_W_SEND: bytes sent before the unwind */
 };
 
 struct hcu_thread {
@@ -91,6 +103,16 @@ struct hcu_thread {
   struct hcu_recstack mapped; /* engine-owned: recs mapped to the new version */
   struct hcu_record *taken;   /* handed out by hcu_rebuild_frame; freed later */
   struct hcu_replay replay;
+  /* Program mutexes this thread holds, as seen by the lock wrappers (locks.c).
+   * While nonzero the thread does not start unwinding at update points, so
+   * it never parks inside a critical section (owner only). */
+  int held;
+  /* The condition variable the thread waits on in a wrapper, so that the
+   * engine can wake it for an update (locks.c); under wlock. */
+  pthread_mutex_t wlock;
+  pthread_cond_t *wait_cv;
+  const char *blocked_in; /* wrapper it is blocked in, for timeout messages */
+  int heap;               /* allocated by threads.c (not the main thread) */
   struct hcu_thread *next;
 };
 
@@ -116,6 +138,12 @@ extern int hcu_wake_signal;
 
 void hcu_engine_init(void);
 int hcu_thread_register(struct hcu_thread *t, const char *name);
+/* Removes the calling thread from the registry and frees what it owns
+ * (threads.c). The thread keeps running, unknown to the runtime. */
+void hcu_thread_unregister(struct hcu_thread *t);
+/* Wakes a thread for an update: the wake signal, and a broadcast on the
+ * condition variable it waits on, if any (locks.c; under hcu_eng.lock). */
+void hcu_thread_kick(struct hcu_thread *t);
 /* Starts unwinding the calling thread with the given first resume kind if an
  * update is requested and the thread is running. 1 if it did. */
 int hcu_thread_begin_unwind(struct hcu_thread *t, int kind);
@@ -128,6 +156,7 @@ struct timespec hcu_deadline_in_ms(unsigned ms);
 
 extern unsigned long hcu_arena_size; /* bytes reserved per thread */
 int hcu_arena_map(void); /* maps the calling thread's arena; 0 or -1 */
+void hcu_arena_unmap(void); /* at thread exit */
 /* Unrecoverable: logs, prints to stderr and aborts. */
 void hcu_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -148,6 +177,8 @@ const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
                                            size_t errsz);
 /* The current descriptor of d's key (d itself if unknown). */
 const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
+/* The current descriptor of the function whose slot is at slot, or 0. */
+const struct hcu_func_desc *hcu_registry_by_slot(void *const *slot);
 /* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
 int hcu_registry_prepare(const struct hcu_unit_desc *units);
 struct hcu_fn_update {
@@ -174,5 +205,64 @@ int hcu_wrap_clock_nanosleep(clockid_t clk, int flags,
                              const struct timespec *req, struct timespec *rem);
 unsigned hcu_wrap_sleep(unsigned seconds);
 int hcu_wrap_usleep(useconds_t usec);
+
+/* threads.c */
+int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
+                            void *(*start)(void *), void *arg);
+void hcu_wrap_pthread_exit(void *ret) __attribute__((noreturn));
+int hcu_wrap_pthread_join(pthread_t th, void **ret);
+
+/* locks.c */
+int hcu_wrap_pthread_mutex_lock(pthread_mutex_t *m);
+int hcu_wrap_pthread_mutex_timedlock(pthread_mutex_t *m,
+                                     const struct timespec *abstime);
+int hcu_wrap_pthread_mutex_trylock(pthread_mutex_t *m);
+int hcu_wrap_pthread_mutex_unlock(pthread_mutex_t *m);
+int hcu_wrap_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m);
+int hcu_wrap_pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
+                                    const struct timespec *abstime);
+/* Interruptible lock for the runtime's own wrappers: 0 or an error number,
+ * or W_UNWIND (-2) after starting an unwind with REPLAY and replay id id. */
+int hcu_lock_interruptible(struct hcu_thread *t, int id, pthread_mutex_t *m,
+                           const struct timespec *abs_mono);
+
+/* waits.c */
+int hcu_wrap_sem_wait(sem_t *s);
+pid_t hcu_wrap_waitpid(pid_t pid, int *status, int options);
+pid_t hcu_wrap_wait(int *status);
+int hcu_wrap_sigwait(const sigset_t *set, int *sig);
+int hcu_wrap_ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *tmo,
+                   const sigset_t *sigmask);
+int hcu_wrap_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+                     const struct timespec *tmo, const sigset_t *sigmask);
+int hcu_wrap_epoll_wait(int epfd, struct epoll_event *ev, int maxev,
+                        int timeout);
+int hcu_wrap_connect(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t hcu_wrap_send(int fd, const void *buf, size_t n, int flags);
+ssize_t hcu_wrap_write(int fd, const void *buf, size_t n);
+
+/* Shared by the wrappers in wrappers.c, locks.c, threads.c and waits.c. */
+enum { W_UNWIND = -2 };
+int hcu_asked_to_unwind(struct hcu_thread *t, int id,
+                        const struct timespec *dl);
+/* The first wrapper call after a rebuild consumes the replay record: take
+ * returns 1 (and the deadline) only for a record with a deadline; is
+ * returns 1 for any record of that wrapper (the replay continues from the
+ * state the record keeps, e.g. replay.done). */
+int hcu_replay_take(struct hcu_thread *t, int id, struct timespec *dl);
+int hcu_replay_is(struct hcu_thread *t, int id);
+struct timespec hcu_now_mono(void);
+struct timespec hcu_ts_add(struct timespec base, time_t sec, long nsec);
+struct timespec hcu_ts_sub(struct timespec a, struct timespec b);
+int hcu_ts_before(struct timespec a, struct timespec b);
+/* The thread's signal mask without the wake signal. */
+void hcu_wait_mask(sigset_t *m);
+/* Waits for fds (or only time) until the monotonic deadline dl (0: none):
+ * ppoll's count, -1 with errno, or W_UNWIND (wrappers.c). */
+int hcu_wait_ready(struct hcu_thread *t, int id, struct pollfd *fds,
+                   nfds_t nfds, const struct timespec *dl);
+/* After an EINTR that was not ours: whether libc's call would have returned
+ * it (a caught signal without SA_RESTART). */
+int hcu_foreign_eintr_visible(void);
 
 #endif /* HCU_ENGINE_H */

@@ -95,7 +95,10 @@ static void install_wake_signal(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = wake_handler;
-  sa.sa_flags = SA_RESTART;
+  /* No SA_RESTART: the signal is unblocked only around waits we want it to
+   * cut short (ppoll, pselect, and the windows in waits.c around sem_wait,
+   * waitpid, connect), so nothing else can see the EINTR. */
+  sa.sa_flags = 0;
   sigemptyset(&sa.sa_mask);
   if (sigaction(hcu_wake_signal, &sa, NULL) != 0)
     hcu_log("init: cannot install the wake signal %d handler: %s",
@@ -127,6 +130,9 @@ static void fork_child(void) {
     hcu_self->next = NULL;
     hcu_self->pthread = pthread_self();
     hcu_self->tid = getpid();
+    /* The engine may have held it (kicking this thread) at the fork. */
+    pthread_mutex_init(&hcu_self->wlock, NULL);
+    hcu_self->wait_cv = NULL;
   }
   hcu_registry_fork_child();
 }

@@ -253,6 +253,16 @@ const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d) 
   return cur;
 }
 
+const struct hcu_func_desc *hcu_registry_by_slot(void *const *slot) {
+  const struct hcu_func_desc *f = NULL;
+  pthread_mutex_lock(&reg_lock);
+  for (size_t i = 0; i < ntab && !f; i++)
+    if ((void *const *)tab[i].cur->slot == slot)
+      f = tab[i].cur;
+  pthread_mutex_unlock(&reg_lock);
+  return f;
+}
+
 int hcu_registry_prepare(const struct hcu_unit_desc *list) {
   size_t n = 0;
   for (const struct hcu_unit_desc *u = list; u; u = u->next)

@@ -88,21 +88,32 @@ static int check_info(struct apply *a) {
   return HCU_OK;
 }
 
+/* Threads are named by their entry function: "main", or the start routine
+ * of threads created with pthread_create (every thread with that entry is
+ * rebuilt; all are stopped anyway). Each stack is rebuilt whole, so
+ * up_to_function must be the entry itself. */
 static int check_threads(struct apply *a) {
   const struct hcu_patch_info *i = a->info;
   const char *map = i->mapping_file ? i->mapping_file : "the mapping";
+  char err[512];
   for (int k = 0; k < i->nthreads; k++) {
     const hcu_mapping_update_description_t *t = &i->threads[k];
-    if (!t->thread || strcmp(t->thread, "main") != 0)
+    if (!t->thread)
+      return fail(a, HCU_ERR_PATCH_INVALID,
+                  "%s: thread entry %d in mapping_updates has no name", map, k);
+    const struct hcu_func_desc *f = NULL;
+    if (strcmp(t->thread, "main") != 0 &&
+        !(f = hcu_registry_find(t->thread, err, sizeof err)))
+      return fail(a, HCU_ERR_MAPPING,
+                  "%s: thread '%s' in mapping_updates: %s (threads are named "
+                  "by their entry function)",
+                  map, t->thread, err);
+    if (t->up_to_function && strcmp(t->up_to_function, t->thread) != 0 &&
+        !(f && strcmp(t->up_to_function, f->key) == 0))
       return fail(a, HCU_ERR_UNSUPPORTED,
-                  "%s: thread '%s' in mapping_updates: only the main thread "
-                  "is supported yet",
-                  map, t->thread ? t->thread : "(null)");
-    if (t->up_to_function && strcmp(t->up_to_function, "main") != 0)
-      return fail(a, HCU_ERR_UNSUPPORTED,
-                  "%s: rebuilding thread main only up to %s is not supported "
-                  "yet; use {\"main\", \"main\"}",
-                  map, t->up_to_function);
+                  "%s: rebuilding thread %s only up to %s is not supported "
+                  "yet; use {\"%s\", \"%s\"}",
+                  map, t->thread, t->up_to_function, t->thread, t->thread);
   }
   return HCU_OK;
 }
@@ -227,13 +238,21 @@ static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
   while (hcu_threads_not_in(HCU_T_PARKED) > 0) {
     if (hcu_now_us() >= deadline) {
-      char who[512] = "";
+      char who[900] = "";
       size_t n = 0;
       for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
-        if (t->state != HCU_T_PARKED && n < sizeof who)
-          n += (size_t)snprintf(who + n, sizeof who - n, "%s%s (tid %ld, %s)",
-                                n ? ", " : "", t->name, (long)t->tid,
-                                state_name(t->state));
+        if (t->state != HCU_T_PARKED && n < sizeof who) {
+          char how[96] = "";
+          if (t->blocked_in)
+            snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
+          else if (t->held > 0)
+            snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
+                     t->held > 1 ? "es" : "");
+          n += (size_t)snprintf(who + n, sizeof who - n,
+                                "%s%s (tid %ld, %s%s)", n ? ", " : "",
+                                t->name, (long)t->tid, state_name(t->state),
+                                how);
+        }
       pthread_mutex_unlock(&hcu_eng.lock);
       return fail(a, HCU_ERR_TIMEOUT,
                   "not every thread reached an update point within %u ms: %s; "
@@ -243,11 +262,8 @@ static int quiesce(struct apply *a) {
     /* One signal is enough (it stays pending while blocked); repeating it
      * costs nothing and covers a thread that drained a stale one. */
     for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
-      if (t->state == HCU_T_RUNNING) {
-        int e = pthread_kill(t->pthread, hcu_wake_signal);
-        if (e)
-          hcu_log("update: cannot signal thread %s: %s", t->name, strerror(e));
-      }
+      if (t->state == HCU_T_RUNNING)
+        hcu_thread_kick(t);
     struct timespec ts = hcu_deadline_in_ms(REKILL_MS);
     pthread_cond_timedwait(&hcu_eng.cv, &hcu_eng.lock, &ts);
   }

@@ -24,20 +24,18 @@
 
 #include "hcu_engine.h"
 
-enum { W_UNWIND = -2 };
-
 /* ---- Time ----------------------------------------------------------------*/
 
 static const long NS = 1000000000L;
 
-static struct timespec now_mono(void) {
+struct timespec hcu_now_mono(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts;
 }
 
 /* base + d, saturating instead of overflowing time_t. */
-static struct timespec ts_add(struct timespec base, time_t sec, long nsec) {
+struct timespec hcu_ts_add(struct timespec base, time_t sec, long nsec) {
   const time_t tmax = (time_t)((~(unsigned long long)0 >> 1) >>
                                (64 - 8 * sizeof(time_t)));
   struct timespec r = base;
@@ -56,7 +54,7 @@ static struct timespec ts_add(struct timespec base, time_t sec, long nsec) {
 }
 
 /* max(0, a - b) */
-static struct timespec ts_sub(struct timespec a, struct timespec b) {
+struct timespec hcu_ts_sub(struct timespec a, struct timespec b) {
   struct timespec r = {0, 0};
   if (a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec))
     return r;
@@ -69,6 +67,10 @@ static struct timespec ts_sub(struct timespec a, struct timespec b) {
   return r;
 }
 
+int hcu_ts_before(struct timespec a, struct timespec b) {
+  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
 static int ts_valid(const struct timespec *t) {
   return t->tv_sec >= 0 && t->tv_nsec >= 0 && t->tv_nsec < NS;
 }
@@ -77,7 +79,13 @@ static int ts_valid(const struct timespec *t) {
 
 /* The first wrapper call after a rebuild whose innermost frame was
  * interrupted consumes the deadline left by the interrupted call. */
-static int replay_take(struct hcu_thread *t, int id, struct timespec *dl) {
+int hcu_replay_is(struct hcu_thread *t, int id) {
+  int ok = t->replay.valid && t->replay.id == id;
+  t->replay.valid = 0;
+  return ok;
+}
+
+int hcu_replay_take(struct hcu_thread *t, int id, struct timespec *dl) {
   int ok = t->replay.valid && t->replay.id == id && t->replay.has_deadline;
   if (ok)
     *dl = t->replay.deadline;
@@ -85,7 +93,7 @@ static int replay_take(struct hcu_thread *t, int id, struct timespec *dl) {
   return ok;
 }
 
-static int asked_to_unwind(struct hcu_thread *t, int id,
+int hcu_asked_to_unwind(struct hcu_thread *t, int id,
                            const struct timespec *dl) {
   if (!__atomic_load_n(&hcu_eng.requested, __ATOMIC_ACQUIRE) ||
       !hcu_thread_begin_unwind(t, HCU_RESUME_REPLAY))
@@ -93,6 +101,7 @@ static int asked_to_unwind(struct hcu_thread *t, int id,
   t->replay.valid = 1;
   t->replay.id = id;
   t->replay.has_deadline = dl != NULL;
+  t->replay.done = 0;
   if (dl)
     t->replay.deadline = *dl;
   return 1;
@@ -102,7 +111,7 @@ static int asked_to_unwind(struct hcu_thread *t, int id,
  * call would have been restarted unless a handler lacks SA_RESTART. We cannot
  * tell which signal arrived, so any caught, unblocked signal without
  * SA_RESTART makes the call return EINTR. Runs only after such an EINTR. */
-static int foreign_eintr_visible(void) {
+int hcu_foreign_eintr_visible(void) {
   sigset_t blocked;
   pthread_sigmask(SIG_BLOCK, NULL, &blocked);
   for (int s = 1; s < NSIG; s++) {
@@ -121,7 +130,7 @@ static int foreign_eintr_visible(void) {
 
 /* ---- Waiting --------------------------------------------------------------*/
 
-static void wait_mask(sigset_t *m) {
+void hcu_wait_mask(sigset_t *m) {
   pthread_sigmask(SIG_BLOCK, NULL, m);
   sigdelset(m, hcu_wake_signal);
 }
@@ -130,16 +139,16 @@ static void wait_mask(sigset_t *m) {
  * deadline dl (0: no limit). Returns ppoll's count (0 = timed out), -1 with
  * errno (EINTR: another signal), or W_UNWIND. Our own signal without an
  * update for us (a stale one) just continues the wait. */
-static int wait_ready(struct hcu_thread *t, int id, struct pollfd *fds,
+int hcu_wait_ready(struct hcu_thread *t, int id, struct pollfd *fds,
                       nfds_t nfds, const struct timespec *dl) {
   sigset_t mask;
-  wait_mask(&mask);
+  hcu_wait_mask(&mask);
   for (;;) {
-    if (asked_to_unwind(t, id, dl))
+    if (hcu_asked_to_unwind(t, id, dl))
       return W_UNWIND;
     struct timespec rel, *relp = NULL;
     if (dl) {
-      rel = ts_sub(*dl, now_mono());
+      rel = hcu_ts_sub(*dl, hcu_now_mono());
       relp = &rel;
     }
     unsigned seen = hcu_wake_count;
@@ -156,10 +165,10 @@ static int wait_ready(struct hcu_thread *t, int id, struct pollfd *fds,
 static int wait_readable(struct hcu_thread *t, int id, int fd) {
   struct pollfd p = {.fd = fd, .events = POLLIN};
   for (;;) {
-    int r = wait_ready(t, id, &p, 1, NULL);
+    int r = hcu_wait_ready(t, id, &p, 1, NULL);
     if (r > 0 || r == W_UNWIND)
       return r > 0 ? 1 : W_UNWIND;
-    if (r < 0 && (errno != EINTR || foreign_eintr_visible()))
+    if (r < 0 && (errno != EINTR || hcu_foreign_eintr_visible()))
       return 0;
   }
 }
@@ -176,7 +185,7 @@ int hcu_wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len,
   struct hcu_thread *t = hcu_self;
   if (!t || is_nonblocking(fd))
     return accept4(fd, addr, len, flags);
-  replay_take(t, HCU_W_ACCEPT, &(struct timespec){0, 0});
+  hcu_replay_take(t, HCU_W_ACCEPT, &(struct timespec){0, 0});
   int saved = errno;
   int r = wait_readable(t, HCU_W_ACCEPT, fd);
   if (r == W_UNWIND) {
@@ -194,7 +203,7 @@ ssize_t hcu_wrap_read(int fd, void *buf, size_t n) {
   struct hcu_thread *t = hcu_self;
   if (!t || n == 0 || is_nonblocking(fd))
     return read(fd, buf, n);
-  replay_take(t, HCU_W_READ, &(struct timespec){0, 0});
+  hcu_replay_take(t, HCU_W_READ, &(struct timespec){0, 0});
   int saved = errno;
   int r = wait_readable(t, HCU_W_READ, fd);
   if (r == W_UNWIND) {
@@ -228,7 +237,7 @@ static ssize_t recv_wrapped(int kind, int fd, void *buf, size_t n, int flags,
   struct hcu_thread *t = hcu_self;
   if (!t || (flags & MSG_DONTWAIT))
     return recv_any(kind, fd, buf, n, flags, addr, len, msg);
-  replay_take(t, HCU_W_RECV, &(struct timespec){0, 0});
+  hcu_replay_take(t, HCU_W_RECV, &(struct timespec){0, 0});
   int saved = errno;
   int waitall = flags & MSG_WAITALL;
   for (;;) {
@@ -274,12 +283,12 @@ int hcu_wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout) {
   if (!t)
     return poll(fds, nfds, timeout);
   struct timespec dl;
-  if (timeout >= 0 && !replay_take(t, HCU_W_POLL, &dl))
-    dl = ts_add(now_mono(), timeout / 1000, (long)(timeout % 1000) * 1000000L);
+  if (timeout >= 0 && !hcu_replay_take(t, HCU_W_POLL, &dl))
+    dl = hcu_ts_add(hcu_now_mono(), timeout / 1000, (long)(timeout % 1000) * 1000000L);
   else if (timeout < 0)
     t->replay.valid = 0;
   int saved = errno;
-  int r = wait_ready(t, HCU_W_POLL, fds, nfds, timeout >= 0 ? &dl : NULL);
+  int r = hcu_wait_ready(t, HCU_W_POLL, fds, nfds, timeout >= 0 ? &dl : NULL);
   if (r == W_UNWIND) {
     errno = saved;
     return -1;
@@ -295,8 +304,8 @@ int hcu_wrap_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
     return select(nfds, rd, wr, ex, tv);
   struct timespec dl;
   if (tv) {
-    if (!replay_take(t, HCU_W_SELECT, &dl))
-      dl = ts_add(now_mono(), tv->tv_sec + tv->tv_usec / 1000000,
+    if (!hcu_replay_take(t, HCU_W_SELECT, &dl))
+      dl = hcu_ts_add(hcu_now_mono(), tv->tv_sec + tv->tv_usec / 1000000,
                   (long)(tv->tv_usec % 1000000) * 1000L);
   } else {
     t->replay.valid = 0;
@@ -308,23 +317,23 @@ int hcu_wrap_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
     if (sets[i])
       in[i] = *sets[i];
   sigset_t mask;
-  wait_mask(&mask);
+  hcu_wait_mask(&mask);
   int saved = errno;
   for (;;) {
-    if (asked_to_unwind(t, HCU_W_SELECT, tv ? &dl : NULL)) {
+    if (hcu_asked_to_unwind(t, HCU_W_SELECT, tv ? &dl : NULL)) {
       errno = saved;
       return -1;
     }
     struct timespec rel, *relp = NULL;
     if (tv) {
-      rel = ts_sub(dl, now_mono());
+      rel = hcu_ts_sub(dl, hcu_now_mono());
       relp = &rel;
     }
     unsigned seen = hcu_wake_count;
     int r = pselect(nfds, rd, wr, ex, relp, &mask);
     if (r >= 0 || errno != EINTR || hcu_wake_count == seen) {
       if (tv) { /* Linux's select reports the time left */
-        struct timespec left = ts_sub(dl, now_mono());
+        struct timespec left = hcu_ts_sub(dl, hcu_now_mono());
         tv->tv_sec = left.tv_sec;
         tv->tv_usec = left.tv_nsec / 1000;
       }
@@ -343,14 +352,14 @@ int hcu_wrap_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 static int sleep_until(struct hcu_thread *t, int id,
                        const struct timespec *dl, struct timespec *left) {
   for (;;) {
-    int r = wait_ready(t, id, NULL, 0, dl);
+    int r = hcu_wait_ready(t, id, NULL, 0, dl);
     if (r == W_UNWIND || r == 0)
       return r;
     if (r < 0 && errno != EINTR)
       return -1;
     if (r < 0) {
       if (left)
-        *left = ts_sub(*dl, now_mono());
+        *left = hcu_ts_sub(*dl, hcu_now_mono());
       return -1;
     }
   }
@@ -359,8 +368,8 @@ static int sleep_until(struct hcu_thread *t, int id,
 static struct timespec sleep_deadline(struct hcu_thread *t, int id,
                                       const struct timespec *req) {
   struct timespec dl;
-  if (!replay_take(t, id, &dl))
-    dl = ts_add(now_mono(), req->tv_sec, req->tv_nsec);
+  if (!hcu_replay_take(t, id, &dl))
+    dl = hcu_ts_add(hcu_now_mono(), req->tv_sec, req->tv_nsec);
   return dl;
 }
 
@@ -395,8 +404,8 @@ int hcu_wrap_clock_nanosleep(clockid_t clk, int flags,
     t->replay.valid = 0;
     if (clock_gettime(clk, &now) != 0)
       return errno;
-    struct timespec rel = ts_sub(*req, now);
-    dl = ts_add(now_mono(), rel.tv_sec, rel.tv_nsec);
+    struct timespec rel = hcu_ts_sub(*req, now);
+    dl = hcu_ts_add(hcu_now_mono(), rel.tv_sec, rel.tv_nsec);
   } else {
     dl = sleep_deadline(t, HCU_W_CLOCK_NANOSLEEP, req);
   }

@@ -1,0 +1,38 @@
+-- transactions, savepoints, constraint errors (reported, not fatal), blobs, vacuum, collations
+CREATE TABLE acct(id INTEGER PRIMARY KEY, owner TEXT COLLATE NOCASE, bal INTEGER CHECK (bal >= 0));
+INSERT INTO acct VALUES (1, 'Alice', 100), (2, 'bob', 50), (3, 'CAROL', 0);
+BEGIN;
+UPDATE acct SET bal = bal - 30 WHERE id = 1;
+UPDATE acct SET bal = bal + 30 WHERE id = 2;
+SAVEPOINT sp1;
+UPDATE acct SET bal = bal - 1000 WHERE id = 3;
+ROLLBACK TO sp1;
+RELEASE sp1;
+COMMIT;
+SELECT * FROM acct ORDER BY owner;
+INSERT INTO acct VALUES (1, 'dup', 1);
+SELECT count(*) FROM acct;
+SELECT * FROM acct WHERE owner = 'ALICE';
+BEGIN; DELETE FROM acct; ROLLBACK;
+SELECT count(*) FROM acct;
+CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+INSERT INTO b(data) SELECT zeroblob(i % 500) || x'DEADBEEF' FROM n;
+SELECT count(*), sum(length(data)), hex(substr(data, -4)) FROM b WHERE id = 1999;
+DELETE FROM b WHERE id % 2 = 0;
+VACUUM;
+SELECT count(*), sum(length(data)) FROM b;
+CREATE TABLE s(x TEXT);
+INSERT INTO s VALUES ('b'), ('A'), ('a'), ('B'), ('10'), ('9');
+SELECT group_concat(x) FROM (SELECT x FROM s ORDER BY x COLLATE NOCASE, x);
+SELECT group_concat(x) FROM (SELECT x FROM s ORDER BY x);
+CREATE VIRTUAL TABLE docs USING fts5(body);
+INSERT INTO docs VALUES ('the quick brown fox'), ('jumps over the lazy dog'), ('quick quick fox');
+SELECT rowid, body FROM docs WHERE docs MATCH 'quick' ORDER BY rank;
+PRAGMA foreign_keys = ON;
+CREATE TABLE parent(id INTEGER PRIMARY KEY);
+CREATE TABLE child(pid INTEGER REFERENCES parent(id));
+INSERT INTO parent VALUES (1);
+INSERT INTO child VALUES (1);
+INSERT INTO child VALUES (2);
+SELECT count(*) FROM child;

@@ -50,6 +50,11 @@ public:
       Res.Normalized = true;
       return;
     }
+    if (Opts.NormalizeOnly) {
+      SourceManager &SM = Ctx.getSourceManager();
+      Res.Code = SM.getBufferData(SM.getMainFileID()).str();
+      return;
+    }
     Instrumenter I(Opts, Res.Code, Res.Metadata, Res.Failed);
     I.HandleTranslationUnit(Ctx);
   }

@@ -26,6 +26,9 @@ static cl::opt<int> Version("hcu-version", cl::desc("version number of this code
                             cl::init(1), cl::cat(Category));
 static cl::opt<std::string> Base("hcu-base", cl::desc("patch mode: metadata of the version the patch applies to"),
                                  cl::value_desc("file.hcu.json"), cl::cat(Category));
+static cl::opt<bool> NormalizeOnly("normalize-only",
+                                   cl::desc("print the normalized C (calls of interest as statements) without instrumenting it"),
+                                   cl::cat(Category));
 static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: its base name)"),
                                 cl::cat(Category));
 
@@ -57,6 +60,7 @@ int main(int argc, char **argv) {
   hcu::TransformOptions Opts;
   Opts.Version = Version;
   Opts.Uid = Uid;
+  Opts.NormalizeOnly = NormalizeOnly;
   if (!Base.empty()) {
     auto Buf = MemoryBuffer::getFile(Base);
     if (!Buf) {

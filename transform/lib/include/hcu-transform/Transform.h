@@ -23,6 +23,9 @@ struct TransformOptions {
   nlohmann::json BaseMetadata;
   /// Unique id of the file within the program; default: sanitized base name.
   std::string Uid;
+  /// Stop after normalization: the output is the normalized C (every call of
+  /// interest a statement of its own), not instrumented.
+  bool NormalizeOnly = false;
 };
 
 /// Transforms File, compiled with CompilerArgs (clang-style flags such as -I,

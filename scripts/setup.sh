@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package hcu needs to build and test. Idempotent:
 # prints nothing and touches nothing when everything is already there.
+#   scripts/setup.sh                  # build and default tests
+#   scripts/setup.sh --differential   # also csmith, gcc-12-source, tcl (test/differential)
 set -euo pipefail
 
 PACKAGES=(
@@ -8,6 +10,10 @@ PACKAGES=(
   clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
   nlohmann-json3-dev libgtest-dev
 )
+
+if [ "${1:-}" = "--differential" ]; then
+  PACKAGES+=(csmith libcsmith-dev gcc-12-source tcl dpkg-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hcu_constraints.h"
 #include "hcu_engine.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
@@ -27,6 +28,9 @@ struct apply {
   unsigned timeout_ms;
   int quiesce_started;
   uint64_t t_request;
+  struct hcu_constraint_set *cons; /* the patch's safety constraints */
+  uint64_t t_first;                /* first stop request */
+  int late;                        /* a retry's release left a thread late */
 };
 
 static int fail(struct apply *a, int code, const char *fmt, ...)
@@ -201,6 +205,9 @@ static int load_patch(struct apply *a) {
   rc = check_threads(a);
   if (rc == HCU_OK)
     rc = resolve_functions(a);
+  if (rc == HCU_OK)
+    rc = hcu_constraints_load(a->info, hcu_registry_find, &a->cons,
+                              a->res->message, sizeof a->res->message);
   if (rc == HCU_OK && hcu_registry_prepare(a->units) != 0)
     rc = fail(a, HCU_ERR_NOMEM, "out of memory registering the patch");
   return rc;
@@ -233,7 +240,9 @@ static int quiesce(struct apply *a) {
   __atomic_store_n(&hcu_update_pending, 1, __ATOMIC_RELEASE);
   a->quiesce_started = 1;
   a->t_request = hcu_now_us();
-  uint64_t deadline = a->t_request + (uint64_t)a->timeout_ms * 1000u;
+  if (!a->t_first)
+    a->t_first = a->t_request;
+  uint64_t deadline = a->t_first + (uint64_t)a->timeout_ms * 1000u;
 
   pthread_mutex_lock(&hcu_eng.lock);
   while (hcu_threads_not_in(HCU_T_PARKED) > 0) {
@@ -268,8 +277,43 @@ static int quiesce(struct apply *a) {
     pthread_cond_timedwait(&hcu_eng.cv, &hcu_eng.lock, &ts);
   }
   pthread_mutex_unlock(&hcu_eng.lock);
-  a->res->quiesce_us = hcu_now_us() - a->t_request;
+  a->res->quiesce_us = hcu_now_us() - a->t_first;
   return HCU_OK;
+}
+
+static int release(struct apply *a, int decision);
+
+/* Stops every thread where the safety constraints allow the update: while
+ * they forbid it, the threads go on in the old version (a rollback of this
+ * attempt) and the engine asks again, until the timeout. */
+static int quiesce_allowed(struct apply *a) {
+  char why[sizeof a->res->message];
+  unsigned wait_ms = 1;
+  int logged = 0;
+  for (;;) {
+    int rc = quiesce(a);
+    if (rc != HCU_OK || hcu_constraints_allow(a->cons, why, sizeof why))
+      return rc;
+    if (!logged++)
+      hcu_log("update: %s; retrying until the timeout", why);
+    uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
+    if (hcu_now_us() + wait_ms * 1000u >= end)
+      return fail(a, HCU_ERR_TIMEOUT,
+                  "the safety constraints did not allow the update within %u "
+                  "ms: %s; nothing was changed",
+                  a->timeout_ms, why);
+    a->quiesce_started = 0;
+    if (release(a, HCU_DEC_ROLLBACK)) {
+      a->late = 1;
+      return fail(a, HCU_ERR_TIMEOUT,
+                  "a thread did not resume in time between two attempts "
+                  "(%s); nothing was changed",
+                  why);
+    }
+    struct timespec ts = {0, (long)wait_ms * 1000000L};
+    nanosleep(&ts, NULL);
+    wait_ms = wait_ms < 32 ? wait_ms * 2 : 50;
+  }
 }
 
 /* ---- Mapping frame records -----------------------------------------------*/
@@ -497,7 +541,7 @@ int hcu_update_apply(const struct hcu_apply_request *req,
 
   int rc = load_patch(&a);
   if (rc == HCU_OK)
-    rc = quiesce(&a);
+    rc = quiesce_allowed(&a);
   if (rc == HCU_OK)
     rc = map_frames(&a);
   int dry = rc == HCU_OK && req->dry_run;
@@ -521,6 +565,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (!committed)
     unload(&a);
   free(a.upd);
+  hcu_constraints_free(a.cons);
+  late |= a.late;
 
   if (committed) {
     res->new_version = hcu_current_version();

@@ -363,6 +363,11 @@ private:
                           std::to_string(*Neg));
       Ok = false;
     }
+    if (Ok && *Min == 0 && *Max == 0 && *Neg == 0) {
+      error(L, "the item {0, 0, 0} reads as an unused slot (C's zero fill), "
+               "and as a range it is empty; write the range you mean");
+      return 0;
+    }
     if (Ok && *Min >= 0 && *Max >= 0 && *Min >= *Max) {
       error(L, "empty range: execution cannot have passed point " +
                    std::to_string(*Min) + " without reaching point " +

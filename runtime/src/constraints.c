@@ -94,8 +94,8 @@ static int check_item(const struct hcu_constraint_set *s,
     if (p >= 0 && !has_point(e->fn, p))
       return msgf(msg, sz, HCU_ERR_MAPPING,
                   "%s, term %d, item %d: %s has no continuation point %d "
-                  "(it has %d)",
-                  w, term, k, e->fn->key, p, e->fn->ncps);
+                  "(its points are 0 to %d)",
+                  w, term, k, e->fn->key, p, e->fn->ncps - 1);
   }
   return HCU_OK;
 }

@@ -111,6 +111,33 @@ def forbidden(gate, term):
         sys.exit(f"FAIL: expected term {term} to forbid the update")
 
 
+def bad_table_patch(a, good):
+    """The same patch relinked with a constraint table hcu-cc would have
+    refused (a point functionB does not have), as another patch builder
+    might make it: the runtime must refuse it by itself."""
+    d = good + ".hcu.d"
+    src = open(os.path.join(d, "patch_info.c")).read()
+    table = ("static const hcu_safety_constraint_t hcu_bad_constraints[] = "
+             "{ { \"main\", \"functionB\", 1, { { { 2, 9, 0 } } } } };\n\n")
+    src = src.replace("__attribute__((visibility", table + "__attribute__((visibility", 1)
+    old = ("    hcu_safety_constraints_v2,\n    (int)(sizeof hcu_safety_constraints_v2"
+           " / sizeof hcu_safety_constraints_v2[0]),\n")
+    if old not in src:
+        sys.exit("FAIL: unexpected patch_info.c layout")
+    src = src.replace(old, "    hcu_bad_constraints,\n    1,\n")
+    bad_c = os.path.join(a.work, "patch_info_bad.c")
+    open(bad_c, "w").write(src)
+    inc = [f"-I{os.path.join(a.src_root, 'runtime', 'include')}",
+           f"-I{os.path.join(a.src_root, 'mappings', 'include')}"]
+    bad = os.path.join(a.work, "bad.so")
+    cc = os.environ.get("CC", "cc")
+    build([cc, "-fPIC", "-fvisibility=hidden", *inc, "-c", bad_c, "-o",
+           bad_c + ".o"])
+    build([cc, "-shared", "-fPIC", "-Wl,--build-id=sha1", "-o", bad,
+           os.path.join(d, "gate.o"), bad_c + ".o"])
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hcu-cc", required=True)
@@ -118,17 +145,21 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--mode", required=True,
                     choices=["plain", "negated", "dnf-stage1", "dnf-stage3",
-                             "never"])
+                             "never", "bad-table"])
+    ap.add_argument("--src-root", help="for bad-table: the runtime's headers")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     mapping = {"plain": "plain", "negated": "negated", "dnf-stage1": "dnf",
-               "dnf-stage3": "dnf", "never": "plain"}[a.mode]
+               "dnf-stage3": "dnf", "never": "plain",
+               "bad-table": "plain"}[a.mode]
     v1 = os.path.join(a.work, "gate")
     v2 = os.path.join(a.work, "v2.so")
     build([a.hcu_cc, "-O2", "-o", v1, os.path.join(SRC, "gate.c")])
     build([a.hcu_cc, "-O2", '-DVERSION="v2"', f"--hcu-patch-for={v1}",
            f"--hcu-mapping={os.path.join(SRC, f'mapping_{mapping}.c')}",
            "-o", v2, os.path.join(SRC, "gate.c")])
+    if a.mode == "bad-table":
+        v2 = bad_table_patch(a, v2)
 
     g = Gate(v1)
     try:
@@ -180,6 +211,14 @@ def main():
             g.ask("ping", "v1 A ping")      # the old version goes on
             g.ask("leave", "v1 A left")
             g.ask("ping", "v1 main ping")
+        elif a.mode == "bad-table":
+            g.ask("B", "v1 1 entered")
+            if Apply(a.hcuapply, g.p.pid, v2).result() == 0:
+                sys.exit("FAIL: a patch with a bad constraint table applied")
+            g.ask("ping", "v1 1 ping")      # untouched, still v1
+            g.ask("next", "v1 2 entered")
+            g.ask("next", "v1 3 entered")
+            g.ask("next", "v1 B left")
         g.send("quit")
         rc = g.p.wait(timeout=30)
         if rc != 0:

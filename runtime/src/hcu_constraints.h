@@ -34,7 +34,8 @@ struct hcu_frame_pos {
 
 /* Checks info's constraint tables and resolves them with find. HCU_OK with
  * *out (0 when the patch has no constraints), or HCU_ERR_PATCH_INVALID /
- * HCU_ERR_MAPPING with the reason in msg. */
+ * HCU_ERR_MAPPING with the reason in msg. The set points into info's tables,
+ * which must outlive it (the patch stays loaded until the set is freed). */
 int hcu_constraints_load(const struct hcu_patch_info *info, hcu_find_fn find,
                          struct hcu_constraint_set **out, char *msg,
                          size_t msgsz);

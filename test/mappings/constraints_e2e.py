@@ -90,10 +90,10 @@ class Gate:
 
 
 class Apply:
-    def __init__(self, hcuapply, pid, patch, timeout_ms=None):
-        cmd = [hcuapply, "-p", str(pid)]
-        if timeout_ms:
-            cmd.append(f"--timeout={timeout_ms}")
+    # Long enough for a loaded machine to get through the scenario while the
+    # update waits; the "never" scenario sets a short one on purpose.
+    def __init__(self, hcuapply, pid, patch, timeout_ms=30000):
+        cmd = [hcuapply, "-p", str(pid), f"--timeout={timeout_ms}"]
         self.p = subprocess.Popen(cmd + [patch], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
 
@@ -205,7 +205,7 @@ def main():
             g.ask("ping", "v2 main ping")
         elif a.mode == "never":
             g.ask("A", "v1 A entered")
-            up = Apply(a.hcuapply, g.p.pid, v2, timeout_ms=1500)
+            up = Apply(a.hcuapply, g.p.pid, v2, timeout_ms=3000)
             if up.result() == 0:
                 sys.exit("FAIL: the update applied inside functionA")
             g.ask("ping", "v1 A ping")      # the old version goes on

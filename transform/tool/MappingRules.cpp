@@ -28,18 +28,30 @@ FunctionIndex FunctionIndex::fromUnits(const json &Units) {
   if (!Units.is_array())
     return Ix;
   for (const json &U : Units) {
+    if (!U.is_object())
+      continue;
     auto Fs = U.find("functions");
     if (Fs == U.end() || !Fs->is_array())
       continue;
     for (const json &F : *Fs) {
+      // Metadata may have been edited by hand: skip what is not as written.
+      auto Str = [&](const char *K) {
+        auto It = F.find(K);
+        return It != F.end() && It->is_string() ? It->get<std::string>() : "";
+      };
+      if (!F.is_object())
+        continue;
       Function Fn;
-      Fn.Key = F.value("key", "");
-      Fn.Name = F.value("name", Fn.Key);
-      Fn.ThreadEntry = F.value("thread_entry", false);
+      Fn.Key = Str("key");
+      Fn.Name = Str("name");
+      if (Fn.Name.empty())
+        Fn.Name = Fn.Key;
+      auto TE = F.find("thread_entry");
+      Fn.ThreadEntry = TE != F.end() && TE->is_boolean() && TE->get<bool>();
       auto Cps = F.find("continuation_points");
       if (Cps != F.end() && Cps->is_array())
         for (const json &C : *Cps)
-          if (C.contains("n") && C["n"].is_number_integer())
+          if (C.is_object() && C.contains("n") && C["n"].is_number_integer())
             Fn.Points.push_back(C["n"].get<int>());
       if (!Fn.Key.empty())
         Ix.Functions.push_back(std::move(Fn));
@@ -351,10 +363,14 @@ private:
       } else if (P >= 0 && F &&
                  std::find(F->Points.begin(), F->Points.end(), P) ==
                      F->Points.end()) {
-        error(where(I), "'" + F->Key + "' has no continuation point " +
-                            std::to_string(P) + " (its points are 0 to " +
-                            std::to_string(F->Points.size() - 1) +
-                            " in the running version)");
+        error(where(I),
+              "'" + F->Key + "' has no continuation point " +
+                  std::to_string(P) +
+                  (F->Points.empty()
+                       ? std::string(" (the metadata lists none)")
+                       : " (its points are 0 to " +
+                             std::to_string(F->Points.size() - 1) +
+                             " in the running version)"));
         Ok = false;
       }
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hcu_engine.h"
+#include "hcu_fault.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -158,6 +159,11 @@ static int resolve_functions(struct apply *a) {
     a->upd[a->nupd].new_fn = n;
     a->nupd++;
   }
+  if (hcu_fault_fire(HCU_FAULT_BIND))
+    return fail(a, HCU_ERR_MAPPING,
+                "the patch's slot for %s did not bind to the program's: "
+                "injected fault (HCU_FAULT=bind); nothing was changed",
+                a->upd[0].old_fn->key);
   return HCU_OK;
 }
 
@@ -170,6 +176,11 @@ static int load_patch(struct apply *a) {
   if (a->req->model != HCU_MODEL_IMMEDIATE)
     return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
                 a->req->model);
+  if (hcu_fault_fire(HCU_FAULT_LOAD))
+    return fail(a, HCU_ERR_PATCH_LOAD,
+                "cannot load %s: injected fault (HCU_FAULT=load); nothing was "
+                "changed",
+                path);
   int nbad = 0;
   hcu_registry_begin_load();
   dlerror();
@@ -269,6 +280,11 @@ static int quiesce(struct apply *a) {
   }
   pthread_mutex_unlock(&hcu_eng.lock);
   a->res->quiesce_us = hcu_now_us() - a->t_request;
+  if (hcu_fault_fire(HCU_FAULT_TIMEOUT))
+    return fail(a, HCU_ERR_TIMEOUT,
+                "not every thread reached an update point within %u ms: "
+                "injected fault (HCU_FAULT=timeout); nothing was changed",
+                a->timeout_ms);
   return HCU_OK;
 }
 
@@ -371,6 +387,11 @@ static void drop_mapped(void) {
 /* Builds every parked thread's new records beside the old ones. */
 static int map_frames(struct apply *a) {
   int rc = HCU_OK;
+  if (hcu_fault_fire(HCU_FAULT_REBUILD))
+    return fail(a, HCU_ERR_FRAME,
+                "the stacks cannot be rebuilt in version %d: injected fault "
+                "(HCU_FAULT=rebuild); nothing was changed",
+                a->info->new_version);
   pthread_mutex_lock(&hcu_eng.lock);
   for (struct hcu_thread *t = hcu_eng.threads; t && rc == HCU_OK;
        t = t->next) {
@@ -406,6 +427,39 @@ static int map_frames(struct apply *a) {
     drop_mapped();
   pthread_mutex_unlock(&hcu_eng.lock);
   return rc;
+}
+
+/* ---- Datatype transformers ----------------------------------------------*/
+
+/* Under the crash guard: a fault inside the patch's code before the commit
+ * is a failed update, not a dead process (fault.c). */
+static int run_transformers(struct apply *a) {
+  const char *map =
+      a->info->mapping_file ? a->info->mapping_file : a->req->path;
+  int crash = hcu_fault_fire(HCU_FAULT_TRANSFORMER_CRASH);
+  int refuse = !crash && hcu_fault_fire(HCU_FAULT_TRANSFORMER);
+  if (!a->info->datatype_transformations && !crash && !refuse)
+    return HCU_OK;
+  int sig = 0;
+  int t = hcu_fault_guarded_call(a->info->datatype_transformations, crash,
+                                 &sig);
+  if (sig)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: a datatype transformer crashed (SIG%s)%s; nothing was "
+                "changed",
+                map, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                crash ? ": injected fault (HCU_FAULT=transformer-crash)" : "");
+  if (t != 0)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers returned %d; nothing was "
+                "changed",
+                map, t);
+  if (refuse)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers failed: injected fault "
+                "(HCU_FAULT=transformer); nothing was changed",
+                map);
+  return HCU_OK;
 }
 
 /* ---- Commit, release, rollback -------------------------------------------*/
@@ -501,14 +555,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (rc == HCU_OK)
     rc = map_frames(&a);
   int dry = rc == HCU_OK && req->dry_run;
-  if (rc == HCU_OK && !dry && a.info->datatype_transformations) {
-    int t = a.info->datatype_transformations();
-    if (t != 0)
-      rc = fail(&a, HCU_ERR_TRANSFORMER,
-                "%s: the datatype transformers returned %d; nothing was "
-                "changed",
-                a.info->mapping_file ? a.info->mapping_file : req->path, t);
-  }
+  if (rc == HCU_OK && !dry)
+    rc = run_transformers(&a);
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)

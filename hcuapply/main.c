@@ -13,6 +13,7 @@
 
 static const char usage_text[] =
     "Usage: hcuapply [apply] -p PID [options] PATCH\n"
+    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json]\n"
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
     "       hcuapply --help | --version\n"
@@ -112,6 +113,8 @@ int main(int argc, char **argv) {
   /* Subcommands see argv[0] as their name, so getopt starts after it. */
   if (strcmp(first, "apply") == 0)
     return cmd_apply(argc - 1, argv + 1);
+  if (strcmp(first, "revert") == 0)
+    return cmd_revert(argc - 1, argv + 1);
   if (strcmp(first, "status") == 0)
     return cmd_status(argc - 1, argv + 1);
   if (strcmp(first, "messages") == 0)

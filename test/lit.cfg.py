@@ -39,6 +39,6 @@ if config.hcu_sanitize in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitizer")
 else:
     config.substitutions.append(("%test_cflags", ""))
-for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "HCU_SOAK_UPDATES"):
     if var in os.environ:
         config.environment[var] = os.environ[var]

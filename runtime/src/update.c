@@ -12,6 +12,7 @@
 
 #include "hcu_engine.h"
 #include "hcu_fault.h"
+#include "hcu_history.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -28,6 +29,8 @@ struct apply {
   unsigned timeout_ms;
   int quiesce_started;
   uint64_t t_request;
+  struct hcu_history *hist;           /* apply: pushed at the commit */
+  struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
 };
 
 static int fail(struct apply *a, int code, const char *fmt, ...)
@@ -479,9 +482,27 @@ static void commit(struct apply *a) {
     const struct hcu_fn_update *u = &a->upd[k];
     __atomic_store_n(u->old_fn->slot, u->new_fn->impl, __ATOMIC_RELEASE);
   }
+  if (a->req->revert) {
+    hcu_registry_revert(a->hist->units, a->upd, a->nupd,
+                        a->info->new_version);
+    return; /* the patch is unloaded after the release */
+  }
   hcu_registry_commit(a->units, a->upd, a->nupd, a->info->new_version);
+  /* New code now runs: the patch stays loaded, recorded for a revert. */
+  a->hist->handle = a->handle;
+  a->hist->units = a->units;
+  a->hist->upd = a->upd;
+  a->hist->nupd = a->nupd;
+  a->hist->info = a->info;
+  a->hist->version = a->info->new_version;
+  int (*const *reverse)(void) =
+      dlsym(a->handle, "hcu_patch_reverse_transformations");
+  a->hist->reverse = reverse ? *reverse : NULL;
+  hcu_history_push(a->hist);
+  a->hist = NULL;
+  a->upd = NULL;
   a->units = NULL;
-  a->handle = NULL; /* new code now runs: the patch stays loaded */
+  a->handle = NULL;
 }
 
 /* Lets the parked threads go (with mapped records on commit, their own on
@@ -534,6 +555,66 @@ static void unload(struct apply *a) {
   a->handle = NULL;
 }
 
+/* ---- Revert -----------------------------------------------------------------
+ * The newest committed update, run backwards through the same steps: its
+ * patch's functions are the "old" side, the previous descriptors the "new"
+ * one, and the reverse datatype transformers (if the mapping changed the
+ * layout of globals it must provide them) fill the old storage. After the
+ * commit no frame runs the patch's code and its patch is unloaded. */
+
+static int load_revert(struct apply *a) {
+  struct hcu_history *h = hcu_history_top();
+  if (!h)
+    return fail(a, HCU_ERR_WRONG_VERSION,
+                "nothing to revert: version %d is the program as it was "
+                "started, no update was applied since",
+                hcu_current_version());
+  a->hist = h;
+  const struct hcu_patch_info *i = h->info;
+  const char *map = i->mapping_file ? i->mapping_file : h->path;
+  if (i->datatype_transformations && !h->reverse)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s changes the layout of "
+                "globals and has no reverse mapping "
+                "(HCU_datatype_reverse_transformations_function); apply a "
+                "patch to a new version instead",
+                i->new_version, i->base_version, map);
+  const char *added = hcu_registry_added_key(h->units, h->upd, h->nupd);
+  if (added)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s added function %s, which "
+                "the previous version does not have (pointers to it may be "
+                "stored anywhere)",
+                i->new_version, i->base_version, h->path, added);
+  a->upd = calloc((size_t)(h->nupd ? h->nupd : 1), sizeof *a->upd);
+  if (!a->upd)
+    return fail(a, HCU_ERR_NOMEM, "out of memory preparing the revert");
+  for (int k = 0; k < h->nupd; k++) {
+    a->upd[k].old_fn = h->upd[k].new_fn;
+    a->upd[k].new_fn = h->upd[k].old_fn;
+  }
+  a->nupd = h->nupd;
+  a->revert_info = *i;
+  a->revert_info.base_version = i->new_version;
+  a->revert_info.new_version = i->base_version;
+  a->revert_info.datatype_transformations = h->reverse;
+  a->info = &a->revert_info;
+  return HCU_OK;
+}
+
+/* After a committed revert: every thread has rebuilt in the previous
+ * version's code, so the patch can go. A thread still rebuilding (late)
+ * keeps it loaded: leaking a patch is better than unmapping live code. */
+static void unload_reverted(int late) {
+  struct hcu_history *h = hcu_history_pop();
+  if (late)
+    hcu_log("update: %s stays loaded (a thread was still rebuilding)",
+            h->path);
+  else if (dlclose(h->handle) != 0)
+    hcu_log("update: dlclose %s: %s", h->path, dlerror());
+  hcu_history_free(h);
+}
+
 int hcu_update_apply(const struct hcu_apply_request *req,
                      struct hcu_apply_result *res) {
   struct apply a = {.req = req, .res = res, .timeout_ms = timeout_of(req)};
@@ -549,7 +630,9 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (busy)
     return fail(&a, HCU_ERR_BUSY, "another update is in progress");
 
-  int rc = load_patch(&a);
+  int rc = req->revert ? load_revert(&a) : load_patch(&a);
+  if (rc == HCU_OK && !req->revert && !(a.hist = hcu_history_new(req->path)))
+    rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
   if (rc == HCU_OK)
     rc = quiesce(&a);
   if (rc == HCU_OK)
@@ -568,19 +651,24 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
   if (!committed)
     unload(&a);
+  else if (req->revert)
+    unload_reverted(late);
   free(a.upd);
+  if (!req->revert)
+    hcu_history_free(a.hist);
 
   if (committed) {
     res->new_version = hcu_current_version();
     snprintf(res->message, sizeof res->message,
-             "version %d -> %d: %d functions switched (%.600s), %d frames "
+             "%sversion %d -> %d: %d functions switched (%.600s), %d frames "
              "rebuilt, quiesce %llu us, pause %llu us",
-             res->old_version, res->new_version, res->nfunctions,
-             res->functions, res->nframes,
+             req->revert ? "reverted " : "", res->old_version,
+             res->new_version, res->nfunctions, res->functions, res->nframes,
              (unsigned long long)res->quiesce_us,
              (unsigned long long)res->pause_us);
     hcu_log("update: %s", res->message);
   } else if (dry) {
+    res->new_version = new_version; /* the one it would run */
     snprintf(res->message, sizeof res->message,
              "dry run: version %d -> %d would switch %d functions (%.600s) and "
              "map %d frames; nothing was changed",
@@ -588,7 +676,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
              res->nframes);
     hcu_log("update: %s", res->message);
   } else {
-    hcu_log("update: %s refused (%s): %s", req->path, hcu_error_name(rc),
+    hcu_log("update: %s refused (%s): %s",
+            req->revert ? "revert" : req->path, hcu_error_name(rc),
             res->message);
   }
   if (!late) {

@@ -42,3 +42,8 @@ else:
 for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "HCU_SOAK_UPDATES"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# security.test runs hcuapply as another uid (setpriv), which needs root.
+import shutil
+if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
+    config.available_features.add("root-setpriv")

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hcu/hcu.h"
 #include "hcu_internal.h"
 #include "hcu_history.h"
 #include "hcu_protocol.h"
@@ -327,6 +328,13 @@ void hcu_control_set_updates_enabled(int enabled) {
   atomic_store(&updates_enabled, enabled != 0);
 }
 
+int hcu_set_updates_enabled(int enabled) {
+  int was = atomic_exchange(&updates_enabled, enabled != 0);
+  if (was != (enabled != 0))
+    hcu_log("updates %s by the program", enabled ? "enabled" : "disabled");
+  return was;
+}
+
 static void put_result(struct writer *w, const char *prefix,
                        const struct hcu_apply_result *r) {
   struct {
@@ -352,7 +360,15 @@ static void put_result(struct writer *w, const char *prefix,
 static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   static struct hcu_apply_result res; /* 3 KiB: off the control stack */
   if (!atomic_load(&updates_enabled)) {
-    answer_error(w, HCU_ERR_DISABLED, hcu_strerror(HCU_ERR_DISABLED));
+    const char *env = getenv("HCU_DISABLE");
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s%s", hcu_strerror(HCU_ERR_DISABLED),
+             env && strcmp(env, "1") == 0
+                 ? " (HCU_DISABLE=1 in its environment)"
+                 : " (by the program, or the runtime could not register "
+                   "its main thread: see hcuapply messages)");
+    hcu_log("control: refused an update: updates are disabled");
+    answer_error(w, HCU_ERR_DISABLED, msg);
     return;
   }
   memset(&res, 0, sizeof res);
@@ -520,6 +536,10 @@ void hcu_control_handle(int fd) {
       answer_error(&w, HCU_ERR_PROTOCOL, err);
     }
   }
+  /* Request bytes left unread make the kernel reset the connection, which
+   * can cost the client our answer: drain what has arrived (bounded). */
+  for (int i = 0; i < 16 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
+    ;
   atomic_store(&conn_fd, -1);
   close(fd);
   pthread_mutex_unlock(&handle_lock);

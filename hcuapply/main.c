@@ -16,6 +16,7 @@ static const char usage_text[] =
     "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json]\n"
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
+    "       hcuapply list [--json]\n"
     "       hcuapply --help | --version\n"
     "\n"
     "Updates a running hcu program to the version in PATCH, or asks it about\n"
@@ -113,6 +114,8 @@ int main(int argc, char **argv) {
   /* Subcommands see argv[0] as their name, so getopt starts after it. */
   if (strcmp(first, "apply") == 0)
     return cmd_apply(argc - 1, argv + 1);
+  if (strcmp(first, "list") == 0)
+    return cmd_list(argc - 1, argv + 1);
   if (strcmp(first, "revert") == 0)
     return cmd_revert(argc - 1, argv + 1);
   if (strcmp(first, "status") == 0)

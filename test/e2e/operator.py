@@ -5,8 +5,8 @@
 
 Builds v1, the v2 patch (its mapping changes a global's layout and has no
 reverse transformer) and the v3 patch (on top of v2, code only). With one
-client connected the whole time it runs status, revert with nothing to
-revert, apply --dry-run, apply --json, apply, status --json, revert
+client connected the whole time it runs status, list (with a stale
+socket to skip), revert with nothing to revert, apply --dry-run, apply --json, apply, status --json, revert
 --dry-run, revert --json, a revert that is refused, apply again, messages
 and messages --json. Every command's exit status and output is printed with
 the pid and paths replaced by <PID>, <WORK>, <SRC> (FileCheck checks them in
@@ -18,6 +18,7 @@ client must have seen every letter exactly once, in the shapes of versions
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -43,9 +44,19 @@ def main(argv=None):
     failures = []
     try:
         paths = ol.build_alphabet(args.hcu_cc, args.src, args.work, deadline, v3=True)
+        # A private runtime directory, so that list sees only this test's
+        # server, plus a stale socket: a dead pid's, bound and closed.
+        rundir = os.path.join(os.path.abspath(args.work), "run")
+        os.makedirs(rundir, mode=0o700, exist_ok=True)
+        os.environ["HCU_RUNTIME_DIR"] = rundir
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        stale.bind(os.path.join(rundir, f"{dead.pid}.sock"))
+        stale.close()
         srv = ol.Server(paths["v1"], client, deadline, name="operator-server")
         srv.wait_letters(3, "for the first letters")
-        subs = dict(pid=srv.pid, work=os.path.abspath(args.work),
+        subs = dict(pid=srv.pid, work=os.path.abspath(args.work), rundir=rundir,
                     src=os.path.abspath(args.src))
 
         def tool(label, *argv, expect=0):
@@ -70,6 +81,13 @@ def main(argv=None):
 
         pid = str(srv.pid)
         tool("status", "status", "-p", pid)
+        tool("list", "list")
+        js = expect_json("list --json", tool("list --json", "list", "--json"), ok=True,
+                         stale=1)
+        procs = [(p.get("pid"), p.get("version"), p.get("command"))
+                 for p in js.get("processes", [])]
+        if procs != [(srv.pid, 1, "alphabet_v1")]:
+            failures.append(f"list --json processes are {procs}")
         tool("revert at version 1", "revert", "-p", pid, expect=1)
         tool("dry run v2", "--dry-run", "-p", pid, paths["v2"])
         js = expect_json("status after dry run",

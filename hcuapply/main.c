@@ -19,8 +19,10 @@ static const char usage_text[] =
     "       hcuapply list [--json]\n"
     "       hcuapply --help | --version\n"
     "\n"
-    "Updates a running hcu program to the version in PATCH, or asks it about\n"
-    "its state. A subcommand is recognised only as the first argument.\n"
+    "Updates a running hcu program to the version in PATCH, reverts its\n"
+    "newest update, or asks it about its state; list shows this user's\n"
+    "updatable processes. A subcommand is recognised only as the first\n"
+    "argument. --json works with every subcommand.\n"
     "\n"
     "Options:\n"
     "  -p, --pid=PID                the process to talk to\n"
@@ -38,7 +40,9 @@ static const char usage_text[] =
     "\n"
     "Exit status:\n"
     "  0  success\n"
-    "  1  the update failed or was rolled back; the process is untouched\n"
+    "  1  the update or revert failed, was refused (updates disabled,\n"
+    "     nothing to revert, no reverse mapping) or rolled back; the\n"
+    "     process is untouched\n"
     "  2  usage error, or the patch file cannot be found\n"
     "  3  cannot reach the process: no such pid, no control channel,\n"
     "     permission denied, or no answer in time\n"
@@ -46,7 +50,9 @@ static const char usage_text[] =
     "\n"
     "Environment:\n"
     "  HCU_RUNTIME_DIR  directory of the control sockets (default\n"
-    "                   /tmp/hcu-<uid of the process>)\n";
+    "                   /tmp/hcu-<uid of the process>)\n"
+    "  (in the program's environment: HCU_DISABLE=1 turns updates off,\n"
+    "  HCU_FAULT=STEP makes an update step fail for tests; see hcuapply(1))\n";
 
 int usage_error(const char *fmt, ...) {
   va_list ap;

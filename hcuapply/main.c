@@ -17,6 +17,7 @@ static const char usage_text[] =
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
     "       hcuapply list [--json]\n"
+    "       hcuapply inspect [--json] PATCH\n"
     "       hcuapply --help | --version\n"
     "\n"
     "Updates a running hcu program to the version in PATCH, reverts its\n"
@@ -120,6 +121,8 @@ int main(int argc, char **argv) {
   /* Subcommands see argv[0] as their name, so getopt starts after it. */
   if (strcmp(first, "apply") == 0)
     return cmd_apply(argc - 1, argv + 1);
+  if (strcmp(first, "inspect") == 0)
+    return cmd_inspect(argc - 1, argv + 1);
   if (strcmp(first, "list") == 0)
     return cmd_list(argc - 1, argv + 1);
   if (strcmp(first, "revert") == 0)

@@ -6,7 +6,8 @@
 Builds v1, the v2 patch (its mapping changes a global's layout and has no
 reverse transformer) and the v3 patch (on top of v2, code only). With one
 client connected the whole time it runs status, list (with a stale
-socket to skip), revert with nothing to revert, apply --dry-run, apply --json, apply, status --json, revert
+socket to skip), inspect of the patches, revert with nothing to revert,
+apply --dry-run, apply --json, apply, status --json, revert
 --dry-run, revert --json, a revert that is refused, apply again, messages
 and messages --json. Every command's exit status and output is printed with
 the pid and paths replaced by <PID>, <WORK>, <SRC> (FileCheck checks them in
@@ -88,6 +89,16 @@ def main(argv=None):
                  for p in js.get("processes", [])]
         if procs != [(srv.pid, 1, "alphabet_v1")]:
             failures.append(f"list --json processes are {procs}")
+        tool("inspect v2", "inspect", paths["v2"])
+        js = expect_json("inspect --json v3",
+                         tool("inspect --json v3", "inspect", "--json", paths["v3"]),
+                         ok=True, base_version=2, new_version=3,
+                         datatype_transformers=False, retyped_globals=[])
+        if js.get("target_build_id") != ol.json_of(
+                subprocess.run([args.hcuapply, "status", "--json", "-p", pid],
+                               capture_output=True, text=True, timeout=30)).get("build_id"):
+            failures.append("inspect --json v3: target_build_id is not the server's build id")
+        tool("inspect a program", "inspect", paths["v1"], expect=1)
         tool("revert at version 1", "revert", "-p", pid, expect=1)
         tool("dry run v2", "--dry-run", "-p", pid, paths["v2"])
         js = expect_json("status after dry run",

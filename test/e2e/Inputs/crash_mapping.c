@@ -1,5 +1,5 @@
 /* Update description for alphabet v1 -> v2 whose datatype transformer
- * crashes: it writes through a null pointer, as a buggy transformer would.
+ * crashes: it writes through a wild pointer, as a buggy transformer would.
  * faults.py checks that the update is rolled back and the process lives. */
 #include "hcu_mappings.h"
 
@@ -22,14 +22,17 @@ struct server_state {
 extern struct server_state_v1 state;
 extern struct server_state state_v2;
 
-/* volatile: the compiler cannot know the pointer is null and must emit the
- * store, so the crash is a real SIGSEGV in the patch's code. */
-static struct server_state *volatile broken;
+/* A wild pointer into the first page past NULL, which is never mapped
+ * (vm.mmap_min_addr): the store is a real SIGSEGV in the patch's code. Not
+ * NULL itself, so that UBSan (halt_on_error in the sanitizer run) does not
+ * stop the process before the fault; volatile, so the compiler must emit
+ * the store. */
+static volatile unsigned long wild_address = 4096;
 
 void HCU_datatype_transformation__struct__server_state_to_struct__server_state(
     struct server_state_v1 *old, struct server_state *new_) {
   new_->next_letter = old->next_letter;
-  broken->letters_sent = 1;
+  ((struct server_state *)wild_address)->letters_sent = 1;
 }
 
 int HCU_datatype_transformations_function(void) {

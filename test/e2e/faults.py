@@ -24,11 +24,21 @@ import ops_lib as ol
 FAULTS = ["load", "bind", "transformer", "transformer-crash", "timeout", "rebuild"]
 
 
+def sig_caught(pid):
+    """The process's SigCgt mask (signals with a handler) from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("SigCgt:"):
+                return line.split()[1]
+    raise ol.TestFailure(f"no SigCgt for pid {pid}")
+
+
 def one_case(args, paths, client, deadline, fault, patch, env):
     hcuapply = args.hcuapply
     srv = ol.Server(paths["v1"], client, deadline, env=env, name=f"server-{fault}")
     try:
         srv.wait_letters(5, "for the first letters")
+        caught_before = sig_caught(srv.pid)
         res = ol.run([hcuapply, "-p", str(srv.pid), patch], deadline, f"hcuapply ({fault})")
         err = ol.scrub(ol.first_line(res.stderr), pid=srv.pid, patch=patch,
                        src=os.path.abspath(args.src), work=os.path.abspath(args.work),
@@ -37,6 +47,12 @@ def one_case(args, paths, client, deadline, fault, patch, env):
         if res.returncode != 1:
             raise ol.TestFailure(f"fault {fault}: hcuapply exited {res.returncode}, expected 1")
         srv.alive(f"after the {fault} fault")
+        # The crash guard must put the program's signal dispositions back.
+        caught_after = sig_caught(srv.pid)
+        if caught_after != caught_before:
+            raise ol.TestFailure(f"fault {fault}: the process's caught signals changed "
+                                 f"from {caught_before} to {caught_after}")
+        print(f"fault {fault}: signal dispositions unchanged")
         srv.wait_letters(5, f"after the {fault} fault")
         st = ol.run([hcuapply, "status", "--json", "-p", str(srv.pid)], deadline, "status")
         js = ol.json_of(st)

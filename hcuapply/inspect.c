@@ -63,20 +63,24 @@ static int load_elf(struct elf *e, char *why, size_t whysz) {
     return -1;
   }
   if (e->eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-      e->eh->e_ident[EI_DATA] !=
-          (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB
-                                                    : ELFDATA2MSB)) {
+      e->eh->e_ident[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                                      ? ELFDATA2LSB
+                                      : ELFDATA2MSB)) {
     snprintf(why, whysz, "not a 64-bit ELF file of this machine's byte order");
     return -1;
   }
   if (e->eh->e_type != ET_DYN) {
-    snprintf(why, whysz, "not a shared object (patches are built with "
-                         "hcu-cc -shared)");
+    snprintf(why, whysz,
+             "not a shared object (patches are built with "
+             "hcu-cc -shared)");
     return -1;
   }
-  uint64_t phend = e->eh->e_phoff + (uint64_t)e->eh->e_phnum * sizeof(Elf64_Phdr);
-  uint64_t shend = e->eh->e_shoff + (uint64_t)e->eh->e_shnum * sizeof(Elf64_Shdr);
-  if (phend > e->size || shend > e->size || e->eh->e_shstrndx >= e->eh->e_shnum) {
+  uint64_t phend =
+      e->eh->e_phoff + (uint64_t)e->eh->e_phnum * sizeof(Elf64_Phdr);
+  uint64_t shend =
+      e->eh->e_shoff + (uint64_t)e->eh->e_shnum * sizeof(Elf64_Shdr);
+  if (phend > e->size || shend > e->size ||
+      e->eh->e_shstrndx >= e->eh->e_shnum) {
     snprintf(why, whysz, "truncated or malformed ELF headers");
     return -1;
   }
@@ -196,8 +200,7 @@ static void build_id(const struct elf *e, char *out, size_t size) {
     while (off + sizeof(Elf64_Nhdr) <= p->p_filesz) {
       const Elf64_Nhdr *n = (const Elf64_Nhdr *)(e->data + p->p_offset + off);
       size_t name = (n->n_namesz + 3u) & ~3u, desc = (n->n_descsz + 3u) & ~3u;
-      const unsigned char *d =
-          e->data + p->p_offset + off + sizeof *n + name;
+      const unsigned char *d = e->data + p->p_offset + off + sizeof *n + name;
       if (off + sizeof *n + name + desc > p->p_filesz)
         break;
       if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4) {
@@ -302,7 +305,8 @@ static int inspect(const char *path, int json) {
   int abi = int_at(&e, b + FIELD(abi));
   int base = int_at(&e, b + FIELD(base_version));
   int ver = int_at(&e, b + FIELD(new_version));
-  const char *target = string_at(&e, pointer_at(&e, b + FIELD(target_build_id)));
+  const char *target =
+      string_at(&e, pointer_at(&e, b + FIELD(target_build_id)));
   const char *mapping = string_at(&e, pointer_at(&e, b + FIELD(mapping_file)));
   uint64_t threads = pointer_at(&e, b + FIELD(threads));
   int nthreads = int_at(&e, b + FIELD(nthreads));
@@ -394,9 +398,9 @@ static int inspect(const char *path, int json) {
       uint64_t f = fns + (uint64_t)k * fsz;
       const char *o = string_at(&e, pointer_at(&e, f));
       const char *n = string_at(&e, pointer_at(&e, f + sizeof(char *)));
-      int entry = int_at(
-          &e, f + offsetof(hcu_mapping_function_update_description_t,
-                           thread_entry));
+      int entry =
+          int_at(&e, f + offsetof(hcu_mapping_function_update_description_t,
+                                  thread_entry));
       printf("%s %s -> %s%s", k ? "," : "", o ? o : "?", n ? n : "?",
              entry ? " (thread entry)" : "");
     }

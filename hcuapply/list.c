@@ -120,7 +120,8 @@ int cmd_list(int argc, char **argv) {
       json_number(stdout, answer_get(a, "version"));
       printf(",\"build_id\":");
       json_string(stdout, get(a, "build_id"));
-      printf(",\"updates_enabled\":%s,\"command\":", enabled ? "true" : "false");
+      printf(",\"updates_enabled\":%s,\"command\":",
+             enabled ? "true" : "false");
       json_string(stdout, v[i].comm);
       printf("}");
     } else {

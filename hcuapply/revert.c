@@ -88,12 +88,12 @@ int cmd_revert(int argc, char **argv) {
   if (!have_pid)
     return usage_error("revert needs -p PID");
   char line[128];
-  snprintf(line, sizeof line, "hcu1 revert dry_run=%d timeout_ms=%u\n",
-           dry_run, timeout_ms);
+  snprintf(line, sizeof line, "hcu1 revert dry_run=%d timeout_ms=%u\n", dry_run,
+           timeout_ms);
   struct answer ans;
   struct client_error err;
-  int wait_ms = (timeout_ms ? (int)timeout_ms : DEFAULT_WAIT_MS) +
-                ANSWER_MARGIN_MS;
+  int wait_ms =
+      (timeout_ms ? (int)timeout_ms : DEFAULT_WAIT_MS) + ANSWER_MARGIN_MS;
   int rc = client_request(pid, line, wait_ms, &ans, &err);
   if (rc != 0)
     return report_client_error(pid, &err, json);

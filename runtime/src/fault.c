@@ -11,6 +11,7 @@
  * guard, the update is rolled back, and the program's handlers are put back.
  * The control thread blocks every signal otherwise, so only the four
  * synchronous ones are unblocked, and only for the call. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <pthread.h>
 
 #include "hcu_fault.h"
 #include "hcu_internal.h"
@@ -51,7 +51,8 @@ static void parse_one(const char *tok, size_t len) {
     count = (int)v;
   }
   for (int s = 0; s < HCU_FAULT_NSTEPS; s++)
-    if (strlen(step_names[s]) == nlen && memcmp(step_names[s], tok, nlen) == 0) {
+    if (strlen(step_names[s]) == nlen &&
+        memcmp(step_names[s], tok, nlen) == 0) {
       armed[s] = count;
       hcu_log("fault injection: step %s fails %d time%s (HCU_FAULT)",
               step_names[s], count, count == 1 ? "" : "s");

@@ -11,9 +11,9 @@ struct hcu_fn_update;
 struct hcu_patch_info;
 
 struct hcu_history {
-  void *handle;                 /* dlopen handle of the patch */
-  struct hcu_unit_desc *units;  /* the patch's units (in its memory) */
-  struct hcu_fn_update *upd;    /* old -> new per switched function */
+  void *handle;                /* dlopen handle of the patch */
+  struct hcu_unit_desc *units; /* the patch's units (in its memory) */
+  struct hcu_fn_update *upd;   /* old -> new per switched function */
   int nupd;
   const struct hcu_patch_info *info;
   int (*reverse)(void); /* HCU_datatype_reverse_transformations_function */

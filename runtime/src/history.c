@@ -38,7 +38,9 @@ void hcu_history_push(struct hcu_history *h) {
   top = h;
 }
 
-struct hcu_history *hcu_history_top(void) { return top; }
+struct hcu_history *hcu_history_top(void) {
+  return top;
+}
 
 struct hcu_history *hcu_history_pop(void) {
   struct hcu_history *h = top;

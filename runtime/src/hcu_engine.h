@@ -187,6 +187,14 @@ struct hcu_fn_update {
 void hcu_registry_commit(struct hcu_unit_desc *units,
                          const struct hcu_fn_update *u, int n, int version);
 int hcu_same_key(const struct hcu_func_desc *a, const struct hcu_func_desc *b);
+/* Revert: the key of a function the committed patch (units, with its
+ * updates u) added to the program, or 0 if it added none. */
+const char *hcu_registry_added_key(const struct hcu_unit_desc *units,
+                                   const struct hcu_fn_update *u, int n);
+/* Undoes a commit; u maps the patch's descriptors (old_fn) back to the
+ * previous ones (new_fn). Forgets every unit and entry of the patch. */
+void hcu_registry_revert(const struct hcu_unit_desc *units,
+                         const struct hcu_fn_update *u, int n, int version);
 
 /* ---- Wrappers (wrappers.c): same signatures as libc's ---------------------*/
 

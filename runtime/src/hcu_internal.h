@@ -20,6 +20,7 @@ struct hcu_apply_request {
   int model;            /* enum hcu_update_model */
   int dry_run;          /* validate and quiesce, then roll back */
   unsigned timeout_ms;  /* quiescence timeout; 0 = default */
+  int revert;           /* undo the newest update (path unused) */
 };
 
 struct hcu_apply_result {

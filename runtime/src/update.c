@@ -12,6 +12,8 @@
 
 #include "hcu_constraints.h"
 #include "hcu_engine.h"
+#include "hcu_fault.h"
+#include "hcu_history.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -31,6 +33,8 @@ struct apply {
   struct hcu_constraint_set *cons; /* the patch's safety constraints */
   uint64_t t_first;                /* first stop request */
   int late;                        /* a retry's release left a thread late */
+  struct hcu_history *hist;           /* apply: pushed at the commit */
+  struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
 };
 
 static int fail(struct apply *a, int code, const char *fmt, ...)
@@ -162,6 +166,11 @@ static int resolve_functions(struct apply *a) {
     a->upd[a->nupd].new_fn = n;
     a->nupd++;
   }
+  if (hcu_fault_fire(HCU_FAULT_BIND))
+    return fail(a, HCU_ERR_MAPPING,
+                "the patch's slot for %s did not bind to the program's: "
+                "injected fault (HCU_FAULT=bind); nothing was changed",
+                a->upd[0].old_fn->key);
   return HCU_OK;
 }
 
@@ -174,6 +183,11 @@ static int load_patch(struct apply *a) {
   if (a->req->model != HCU_MODEL_IMMEDIATE)
     return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
                 a->req->model);
+  if (hcu_fault_fire(HCU_FAULT_LOAD))
+    return fail(a, HCU_ERR_PATCH_LOAD,
+                "cannot load %s: injected fault (HCU_FAULT=load); nothing was "
+                "changed",
+                path);
   int nbad = 0;
   hcu_registry_begin_load();
   dlerror();
@@ -278,6 +292,11 @@ static int quiesce(struct apply *a) {
   }
   pthread_mutex_unlock(&hcu_eng.lock);
   a->res->quiesce_us = hcu_now_us() - a->t_first;
+  if (hcu_fault_fire(HCU_FAULT_TIMEOUT))
+    return fail(a, HCU_ERR_TIMEOUT,
+                "not every thread reached an update point within %u ms: "
+                "injected fault (HCU_FAULT=timeout); nothing was changed",
+                a->timeout_ms);
   return HCU_OK;
 }
 
@@ -415,6 +434,11 @@ static void drop_mapped(void) {
 /* Builds every parked thread's new records beside the old ones. */
 static int map_frames(struct apply *a) {
   int rc = HCU_OK;
+  if (hcu_fault_fire(HCU_FAULT_REBUILD))
+    return fail(a, HCU_ERR_FRAME,
+                "the stacks cannot be rebuilt in version %d: injected fault "
+                "(HCU_FAULT=rebuild); nothing was changed",
+                a->info->new_version);
   pthread_mutex_lock(&hcu_eng.lock);
   for (struct hcu_thread *t = hcu_eng.threads; t && rc == HCU_OK;
        t = t->next) {
@@ -452,6 +476,39 @@ static int map_frames(struct apply *a) {
   return rc;
 }
 
+/* ---- Datatype transformers ----------------------------------------------*/
+
+/* Under the crash guard: a fault inside the patch's code before the commit
+ * is a failed update, not a dead process (fault.c). */
+static int run_transformers(struct apply *a) {
+  const char *map =
+      a->info->mapping_file ? a->info->mapping_file : a->req->path;
+  int crash = hcu_fault_fire(HCU_FAULT_TRANSFORMER_CRASH);
+  int refuse = !crash && hcu_fault_fire(HCU_FAULT_TRANSFORMER);
+  if (!a->info->datatype_transformations && !crash && !refuse)
+    return HCU_OK;
+  int sig = 0;
+  int t = hcu_fault_guarded_call(a->info->datatype_transformations, crash,
+                                 &sig);
+  if (sig)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: a datatype transformer crashed (SIG%s)%s; nothing was "
+                "changed",
+                map, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                crash ? ": injected fault (HCU_FAULT=transformer-crash)" : "");
+  if (t != 0)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers returned %d; nothing was "
+                "changed",
+                map, t);
+  if (refuse)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers failed: injected fault "
+                "(HCU_FAULT=transformer); nothing was changed",
+                map);
+  return HCU_OK;
+}
+
 /* ---- Commit, release, rollback -------------------------------------------*/
 
 static void list_functions(struct apply *a) {
@@ -469,9 +526,27 @@ static void commit(struct apply *a) {
     const struct hcu_fn_update *u = &a->upd[k];
     __atomic_store_n(u->old_fn->slot, u->new_fn->impl, __ATOMIC_RELEASE);
   }
+  if (a->req->revert) {
+    hcu_registry_revert(a->hist->units, a->upd, a->nupd,
+                        a->info->new_version);
+    return; /* the patch is unloaded after the release */
+  }
   hcu_registry_commit(a->units, a->upd, a->nupd, a->info->new_version);
+  /* New code now runs: the patch stays loaded, recorded for a revert. */
+  a->hist->handle = a->handle;
+  a->hist->units = a->units;
+  a->hist->upd = a->upd;
+  a->hist->nupd = a->nupd;
+  a->hist->info = a->info;
+  a->hist->version = a->info->new_version;
+  int (*const *reverse)(void) =
+      dlsym(a->handle, "hcu_patch_reverse_transformations");
+  a->hist->reverse = reverse ? *reverse : NULL;
+  hcu_history_push(a->hist);
+  a->hist = NULL;
+  a->upd = NULL;
   a->units = NULL;
-  a->handle = NULL; /* new code now runs: the patch stays loaded */
+  a->handle = NULL;
 }
 
 /* Lets the parked threads go (with mapped records on commit, their own on
@@ -524,6 +599,66 @@ static void unload(struct apply *a) {
   a->handle = NULL;
 }
 
+/* ---- Revert -----------------------------------------------------------------
+ * The newest committed update, run backwards through the same steps: its
+ * patch's functions are the "old" side, the previous descriptors the "new"
+ * one, and the reverse datatype transformers (if the mapping changed the
+ * layout of globals it must provide them) fill the old storage. After the
+ * commit no frame runs the patch's code and its patch is unloaded. */
+
+static int load_revert(struct apply *a) {
+  struct hcu_history *h = hcu_history_top();
+  if (!h)
+    return fail(a, HCU_ERR_WRONG_VERSION,
+                "nothing to revert: version %d is the program as it was "
+                "started, no update was applied since",
+                hcu_current_version());
+  a->hist = h;
+  const struct hcu_patch_info *i = h->info;
+  const char *map = i->mapping_file ? i->mapping_file : h->path;
+  if (i->datatype_transformations && !h->reverse)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s changes the layout of "
+                "globals and has no reverse mapping "
+                "(HCU_datatype_reverse_transformations_function); apply a "
+                "patch to a new version instead",
+                i->new_version, i->base_version, map);
+  const char *added = hcu_registry_added_key(h->units, h->upd, h->nupd);
+  if (added)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s added function %s, which "
+                "the previous version does not have (pointers to it may be "
+                "stored anywhere)",
+                i->new_version, i->base_version, h->path, added);
+  a->upd = calloc((size_t)(h->nupd ? h->nupd : 1), sizeof *a->upd);
+  if (!a->upd)
+    return fail(a, HCU_ERR_NOMEM, "out of memory preparing the revert");
+  for (int k = 0; k < h->nupd; k++) {
+    a->upd[k].old_fn = h->upd[k].new_fn;
+    a->upd[k].new_fn = h->upd[k].old_fn;
+  }
+  a->nupd = h->nupd;
+  a->revert_info = *i;
+  a->revert_info.base_version = i->new_version;
+  a->revert_info.new_version = i->base_version;
+  a->revert_info.datatype_transformations = h->reverse;
+  a->info = &a->revert_info;
+  return HCU_OK;
+}
+
+/* After a committed revert: every thread has rebuilt in the previous
+ * version's code, so the patch can go. A thread still rebuilding (late)
+ * keeps it loaded: leaking a patch is better than unmapping live code. */
+static void unload_reverted(int late) {
+  struct hcu_history *h = hcu_history_pop();
+  if (late)
+    hcu_log("update: %s stays loaded (a thread was still rebuilding)",
+            h->path);
+  else if (dlclose(h->handle) != 0)
+    hcu_log("update: dlclose %s: %s", h->path, dlerror());
+  hcu_history_free(h);
+}
+
 int hcu_update_apply(const struct hcu_apply_request *req,
                      struct hcu_apply_result *res) {
   struct apply a = {.req = req, .res = res, .timeout_ms = timeout_of(req)};
@@ -539,20 +674,16 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (busy)
     return fail(&a, HCU_ERR_BUSY, "another update is in progress");
 
-  int rc = load_patch(&a);
+  int rc = req->revert ? load_revert(&a) : load_patch(&a);
+  if (rc == HCU_OK && !req->revert && !(a.hist = hcu_history_new(req->path)))
+    rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
   if (rc == HCU_OK)
     rc = quiesce_allowed(&a);
   if (rc == HCU_OK)
     rc = map_frames(&a);
   int dry = rc == HCU_OK && req->dry_run;
-  if (rc == HCU_OK && !dry && a.info->datatype_transformations) {
-    int t = a.info->datatype_transformations();
-    if (t != 0)
-      rc = fail(&a, HCU_ERR_TRANSFORMER,
-                "%s: the datatype transformers returned %d; nothing was "
-                "changed",
-                a.info->mapping_file ? a.info->mapping_file : req->path, t);
-  }
+  if (rc == HCU_OK && !dry)
+    rc = run_transformers(&a);
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)
@@ -564,21 +695,26 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
   if (!committed)
     unload(&a);
+  else if (req->revert)
+    unload_reverted(late);
   free(a.upd);
   hcu_constraints_free(a.cons);
   late |= a.late;
+  if (!req->revert)
+    hcu_history_free(a.hist);
 
   if (committed) {
     res->new_version = hcu_current_version();
     snprintf(res->message, sizeof res->message,
-             "version %d -> %d: %d functions switched (%.600s), %d frames "
+             "%sversion %d -> %d: %d functions switched (%.600s), %d frames "
              "rebuilt, quiesce %llu us, pause %llu us",
-             res->old_version, res->new_version, res->nfunctions,
-             res->functions, res->nframes,
+             req->revert ? "reverted " : "", res->old_version,
+             res->new_version, res->nfunctions, res->functions, res->nframes,
              (unsigned long long)res->quiesce_us,
              (unsigned long long)res->pause_us);
     hcu_log("update: %s", res->message);
   } else if (dry) {
+    res->new_version = new_version; /* the one it would run */
     snprintf(res->message, sizeof res->message,
              "dry run: version %d -> %d would switch %d functions (%.600s) and "
              "map %d frames; nothing was changed",
@@ -586,7 +722,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
              res->nframes);
     hcu_log("update: %s", res->message);
   } else {
-    hcu_log("update: %s refused (%s): %s", req->path, hcu_error_name(rc),
+    hcu_log("update: %s refused (%s): %s",
+            req->revert ? "revert" : req->path, hcu_error_name(rc),
             res->message);
   }
   if (!late) {

@@ -435,6 +435,10 @@ int Driver::writePatchDescriptor(const std::string &Dir,
        << "[0]),\n"
        << "    hcu_constraint_lines,\n";
   OS << "};\n";
+  // Outside hcu_patch_info so that its ABI stays; read by hcuapply revert.
+  OS << "\n__attribute__((visibility(\"default\")))\n"
+     << "int (*const hcu_patch_reverse_transformations)(void) =\n"
+     << "    HCU_datatype_reverse_transformations_function;\n";
   OS.flush();
   llvm::SmallString<128> Source(Dir);
   path::append(Source, "patch_info.c");

@@ -68,14 +68,16 @@ static const struct hcu_func_desc *entry_by_code(const unsigned char *p) {
 #endif
 
 /* The descriptor of the instrumented function whose entry is fn, or 0. */
-static const struct hcu_func_desc *entry_of(void *(*fn)(void *)) {
+const struct hcu_func_desc *hcu_entry_of(void *fn) {
   const struct hcu_func_desc *d = NULL;
+  if (!fn)
+    return NULL;
 #if defined(__x86_64__)
-  d = entry_by_code((const unsigned char *)(uintptr_t)fn);
+  d = entry_by_code((const unsigned char *)fn);
 #endif
   Dl_info info;
-  if (!d && dladdr((void *)(uintptr_t)fn, &info) && info.dli_sname &&
-      info.dli_saddr == (void *)(uintptr_t)fn) {
+  if (!d && dladdr(fn, &info) && info.dli_sname &&
+      info.dli_saddr == fn) {
     char err[256];
     d = hcu_registry_find(info.dli_sname, err, sizeof err);
     if (d && (d->flags & HCU_FN_STATIC))
@@ -162,7 +164,7 @@ static void *trampoline(void *p) {
 int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg) {
   pthread_once(&key_once, make_key);
-  const struct hcu_func_desc *d = start ? entry_of(start) : NULL;
+  const struct hcu_func_desc *d = hcu_entry_of((void *)(uintptr_t)start);
   if (!d) {
     Dl_info info;
     const char *sym = NULL;

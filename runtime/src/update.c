@@ -430,6 +430,21 @@ static void list_functions(struct apply *a) {
   res->nfunctions = a->nupd;
 }
 
+/* Two-phase: the coordinator (hcuapply) decides whether this prepared
+ * update commits, once every process of the group has prepared. */
+static int await_decision(struct apply *a) {
+  char why[512] = "";
+  list_functions(a);
+  a->res->new_version = a->info->new_version; /* what "prepared" reports */
+  hcu_log("update: prepared version %d -> %d; waiting for the decision",
+          a->res->old_version, a->info->new_version);
+  int go = a->req->prepared(a->req->prepared_ctx, a->res, why, sizeof why);
+  a->res->new_version = a->res->old_version;
+  if (go)
+    return HCU_OK;
+  return fail(a, HCU_ERR_ABORTED, "%s; nothing was changed", why);
+}
+
 static void commit(struct apply *a) {
   for (int k = 0; k < a->nupd; k++) {
     const struct hcu_fn_update *u = &a->upd[k];
@@ -519,6 +534,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
                 "changed",
                 a.info->mapping_file ? a.info->mapping_file : req->path, t);
   }
+  if (rc == HCU_OK && !dry && req->prepared)
+    rc = await_decision(&a);
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)

@@ -416,11 +416,16 @@ int family_apply(const struct family *f, const char *request, int wait_ms,
              committed, n, (long)culprit->pid, culprit->message);
     rc = culprit->failed ? culprit->failed : EXIT_FAILED;
   } else {
+    char others[96] = "";
+    if (f->others)
+      snprintf(others, sizeof others,
+               "; %d descendant%s running another program left alone",
+               f->others, f->others == 1 ? "" : "s");
     snprintf(summary, sizeof summary,
              "updated %d processes (pid %ld and %d descendant%s) from version "
-             "%s to version %s",
+             "%s to version %s%s",
              n, (long)f->pids[0], n - 1, n - 1 == 1 ? "" : "s",
-             old_v ? old_v : "?", new_v ? new_v : "?");
+             old_v ? old_v : "?", new_v ? new_v : "?", others);
   }
   report(f, ms, culprit, committed == n, summary, model, json);
   for (int i = 0; i < n; i++)

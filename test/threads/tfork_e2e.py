@@ -8,9 +8,11 @@ Builds Inputs/tfork v1 and its v2 patch, starts v1 (listening on
 127.0.0.1), opens N sessions (each served by its own child process) and
 gives each some state, then applies the patch to the parent's pid.
 
-update: hcuapply must report every process (the parent and the N children)
-        updated; every session then answers in the v2 format with its total
-        intact, and a session opened afterwards is served by v2 code.
+update: one session first forks a grandchild that execs another program;
+        hcuapply must report every process (the parent and the N children)
+        updated and that one left alone; every session then answers in the
+        v2 format with its total intact, and a session opened afterwards is
+        served by v2 code.
 poison: one session first makes its own process refuse to prepare (the
         mapping's transformer fails there); hcuapply --json must report that
         process as the cause and every other one as aborted; no process
@@ -88,6 +90,7 @@ def status_version(hcuapply, pid):
 
 
 def run_update(a, server, sessions, patch, port):
+    sessions[0].command("spawn", "v1")
     res = subprocess.run([a.hcuapply, "-p", str(server.pid), patch], capture_output=True,
                          text=True, timeout=120)
     lines = res.stdout.splitlines()

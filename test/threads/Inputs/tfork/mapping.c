@@ -11,6 +11,7 @@ hcu_mapping_update_description_t mapping_updates_v2[] = {{"main", "main"}};
 hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {
     {"main", "main", 1},  {"serve", "serve", 0},   {"read_line", "read_line", 0},
     {"say", "say", 0},    {"answer", "answer", 0},
+    {"spawn_other_program", "spawn_other_program", 0},
 };
 
 int HCU_datatype_transformations_function(void) {

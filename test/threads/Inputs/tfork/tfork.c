@@ -8,9 +8,13 @@
  *   add N    adds N to the total
  *   poison   sets TFORK_POISON in this process's environment: the v2
  *            mapping's transformer then refuses the update in this process
+ *   spawn    forks a grandchild that execs "sleep 600" (another program,
+ *            which an update must leave alone); answers once it has
  * v1 answers "v1 total=T count=C"; v2 (built with -DV2) answers
  * "v2 sum=T after C commands", so a client sees which code served it. */
+#define _GNU_SOURCE /* pipe2 */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +40,24 @@ int read_line(int fd, char *buf, int size) {
   }
   buf[n] = '\0';
   return 1;
+}
+
+/* The exec'd program inherits nothing of ours: the pipe is close-on-exec,
+ * so the read returns 0 once the exec has happened. */
+void spawn_other_program(void) {
+  int p[2];
+  char c;
+  if (pipe2(p, O_CLOEXEC) != 0)
+    return;
+  pid_t pid = fork();
+  if (pid == 0) {
+    execlp("sleep", "sleep", "600", (char *)NULL);
+    _exit(127);
+  }
+  close(p[1]);
+  if (pid > 0)
+    read(p[0], &c, 1);
+  close(p[0]);
 }
 
 void say(int fd, const char *text) {
@@ -74,6 +96,8 @@ void serve(int fd) {
       total += atol(line + 4);
     } else if (strcmp(line, "poison") == 0) {
       setenv("TFORK_POISON", "1", 1);
+    } else if (strcmp(line, "spawn") == 0) {
+      spawn_other_program();
     }
     answer(fd, total, count);
   }

@@ -183,8 +183,8 @@ const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
                                            size_t errsz);
 /* The current descriptor of d's key (d itself if unknown). */
 const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
-/* The current descriptor of the function whose slot is at slot, or 0. */
-const struct hcu_func_desc *hcu_registry_by_slot(void *const *slot);
+/* The current descriptor of the function whose stable entry is fn, or 0. */
+const struct hcu_func_desc *hcu_registry_by_entry(const void *fn);
 /* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
 int hcu_registry_prepare(const struct hcu_unit_desc *units);
 struct hcu_fn_update {

@@ -18,6 +18,7 @@ Prints what it saw (for FileCheck) and PASS.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -101,6 +102,14 @@ def run_wait(a, prog, patch):
     print(f"hcuapply: exit {upd.returncode}: {out.strip()} {err.strip()}", flush=True)
     if upd.returncode != 0:
         fail("the update did not succeed")
+    # The spinner (a static start routine) was stopped in its loop, not
+    # left running unregistered.
+    log = subprocess.run([a.hcuapply, "messages", "-p", str(prog.proc.pid)],
+                         capture_output=True, text=True, timeout=30).stdout
+    m = re.search(r"thread (\S*spinner) stopped in (\S+) at (loop#\d+) \((\w+)\)", log)
+    if not m:
+        fail(f"no stop of the spinner thread in the log:\n{log}")
+    print(f"stopped: thread {m.group(1)} in {m.group(2)} at {m.group(3)} ({m.group(4)})")
     prog.expect("spin", "v2 spinner alive")
     prog.expect("tick", "v2 sigthread alive")
     prog.expect("sig", "v2 handler start")

@@ -4,10 +4,12 @@
 #include "hcu_mappings.h"
 
 hcu_mapping_update_description_t mapping_updates_v2[] = {
-    {"main", "main"}, {"spinner", "spinner"}, {"sigthread", "sigthread"}};
+    {"main", "main"},
+    {"tsig.c/spinner", "tsig.c/spinner"},
+    {"sigthread", "sigthread"}};
 
 hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {
-    {"main", "main", 1},         {"spinner", "spinner", 1},
+    {"main", "main", 1},         {"tsig.c/spinner", "tsig.c/spinner", 1},
     {"sigthread", "sigthread", 1}, {"on_usr1", "on_usr1", 0},
     {"on_usr2", "on_usr2", 0},   {"say", "say", 0},
     {"handlers_ok", "handlers_ok", 0},

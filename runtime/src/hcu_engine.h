@@ -232,6 +232,12 @@ void hcu_signals_unpark(void);
  * those on threads the engine does not manage. */
 int hcu_signals_running(void);
 int hcu_signals_unmanaged(void);
+/* A wait starts (wrappers): forget which handlers ran before it. After it
+ * failed with EINTR: 1 if only program handlers with SA_RESTART ran since
+ * (libc would have restarted the call), 2 if one without ran, 0 if none of
+ * the handlers installed through the wrappers ran. */
+void hcu_signals_wait_begin(void);
+int hcu_signals_eintr(void);
 /* "in signal handler NAME for SIGX", or "" if t runs no handler. */
 void hcu_signals_describe(const struct hcu_thread *t, char *buf, size_t size);
 

@@ -35,6 +35,10 @@ typedef void (*info_fn)(int, siginfo_t *, void *);
 
 static plain_fn plain_handlers[NSIG];
 static info_fn info_handlers[NSIG];
+static int restarts[NSIG]; /* installed with SA_RESTART */
+/* What interrupted this thread's current wait (see hcu_signals_eintr):
+ * 0 nothing seen, 1 only handlers with SA_RESTART, 2 one without. */
+static __thread int eintr_note __attribute__((tls_model("initial-exec")));
 /* Handlers running on threads the engine does not manage (unregistered
  * threads, and rare nesting windows; see enter()). */
 static int unmanaged_running;
@@ -56,6 +60,9 @@ struct entered {
 
 static struct entered enter(int sig, void *fn) {
   struct entered e = {hcu_self, NULL};
+  int note = __atomic_load_n(&restarts[sig], __ATOMIC_RELAXED) ? 1 : 2;
+  if (note > eintr_note)
+    eintr_note = note;
   if (e.self) {
     owner = e.self;
     hcu_self = NULL;
@@ -135,6 +142,8 @@ int hcu_wrap_sigaction(int sig, const struct sigaction *act,
 
   plain_fn prev_plain = __atomic_load_n(&plain_handlers[sig], __ATOMIC_ACQUIRE);
   info_fn prev_info = __atomic_load_n(&info_handlers[sig], __ATOMIC_ACQUIRE);
+  __atomic_store_n(&restarts[sig], (act->sa_flags & SA_RESTART) != 0,
+                   __ATOMIC_RELAXED);
   struct sigaction mine = *act;
   if (info) {
     __atomic_store_n(&info_handlers[sig], act->sa_sigaction, __ATOMIC_RELEASE);
@@ -205,6 +214,14 @@ void hcu_signals_unpark(void) {
     park_masked = 0;
     pthread_sigmask(SIG_SETMASK, &park_saved_mask, NULL);
   }
+}
+
+void hcu_signals_wait_begin(void) { eintr_note = 0; }
+
+int hcu_signals_eintr(void) {
+  int n = eintr_note;
+  eintr_note = 0;
+  return n;
 }
 
 int hcu_signals_running(void) {

@@ -16,9 +16,9 @@ const hcu_cp_desc Cps[] = {{0, HCU_CP_ENTRY, "entry"}, {1, HCU_CP_CALL, "a#1"},
                            {2, HCU_CP_CALL, "b#1"},    {3, HCU_CP_CALL, "c#1"},
                            {4, HCU_CP_LOOP, "loop#1"}};
 const hcu_func_desc Fns[] = {
-    {"main", "main", nullptr, nullptr, HCU_FN_THREAD_ENTRY, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, ""},
-    {"f", "f", nullptr, nullptr, 0, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, ""},
-    {"worker", "worker", nullptr, nullptr, 0, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, ""},
+    {"main", "main", nullptr, nullptr, HCU_FN_THREAD_ENTRY, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, "", nullptr},
+    {"f", "f", nullptr, nullptr, 0, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, "", nullptr},
+    {"worker", "worker", nullptr, nullptr, 0, 0, 0, 0, nullptr, 0, nullptr, 0, Cps, 5, "", nullptr},
 };
 const hcu_func_desc &Main = Fns[0], &F = Fns[1];
 

@@ -75,6 +75,7 @@ private:
   void emitVaStarts();
   std::string variadicImplDecl() const;
   clang::SourceLocation findEllipsis() const;
+  clang::SourceLocation prologueLoc() const;
   std::string variadicEntry() const;
 
   // Analysis.

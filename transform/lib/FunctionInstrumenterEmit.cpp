@@ -255,8 +255,7 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
 /// offers an update at entry; then pushes the arena block. The epilogue pops
 /// it.
 void FunctionInstrumenter::emitPrologue() {
-  R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getLBracLoc())),
-                    prologueText());
+  R.InsertTextAfter(prologueLoc(), prologueText());
   std::string Epi = Pop;
   if (IsMain)
     Epi += "return 0; ";
@@ -438,12 +437,30 @@ void FunctionInstrumenter::emitPreBlock() {
     Pre += "static __typeof__(" + Fn + ") " +
            implName(FD, Unit.Opts.Version) + ";\n";
   Pre += slotAndWrapperDecls();
+  // The body is renamed: __func__ must still say the function's own name.
+  if (Scan.FunctionName)
+    for (const char *M : {"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"})
+      Pre += std::string("#define ") + M + " \"" + Fn + "\"\n";
   Pre += lineDirective(Nav.line(FB), Unit.FileName);
   if (SM.getPresumedColumnNumber(FB) != 1)
     Pre = "\n" + Pre;
   R.InsertTextBefore(FB, Pre);
-  if (!IsStatic)
-    R.InsertTextAfter(FB, "static ");
+  if (!IsStatic) {
+    // `extern inline f(...)` becomes `static inline f__hcu_vN(...)`.
+    SourceLocation Extern;
+    Token Tok;
+    for (SourceLocation L = FB; Nav.before(L, FnLoc) && Extern.isInvalid();) {
+      if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
+        break;
+      if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "extern")
+        Extern = Tok.getLocation();
+      L = Tok.getEndLoc();
+    }
+    if (Extern.isValid())
+      R.ReplaceText(Extern, 6, "static");
+    else
+      R.InsertTextAfter(FB, "static ");
+  }
   // The body becomes static: a weak attribute written on the definition
   // stays with the entry only (`static` and `weak` do not mix).
   for (const Attr *A : FD->attrs()) {
@@ -494,7 +511,10 @@ void FunctionInstrumenter::emitPostBlock() {
   for (const ParmVarDecl *P : FD->parameters())
     Params += (Params.empty() ? "" : ", ") + P->getName().str();
   std::string Impl = implName(FD, Unit.Opts.Version);
-  std::string Post = "\n__typeof__(" + (Variadic ? Impl : Fn) + ") *" +
+  std::string Post = "\n";
+  if (Scan.FunctionName)
+    Post += "#undef __func__\n#undef __FUNCTION__\n#undef __PRETTY_FUNCTION__\n";
+  Post += "__typeof__(" + (Variadic ? Impl : Fn) + ") *" +
                      slotName(FD) + slotAsm(FD, Unit.Uid) + " = " + Impl +
                      ";\n";
   if (Variadic) {

@@ -43,6 +43,8 @@ std::string FunctionInstrumenter::pinReason() {
   }
   if (FD->isVariadic())
     return "it is variadic";
+  if (Scan.LabelAddress)
+    return "it takes the address of a label (computed goto)";
   if (!Why.empty())
     return Why;
   for (const VarDecl *VD : Scan.Vars) {
@@ -106,8 +108,9 @@ void FunctionInstrumenter::runPinned(const std::string &Why) {
                         ? " hcu_pin_depth++; "
                         : " char *const hcu_jtop = hcu_arena_top; const int "
                           "hcu_jdepth = ++hcu_pin_depth; ";
-  R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getLBracLoc())),
-                    Pro);
+  if (Variadic && VaStarts.empty())
+    Pro += "(void)hcu_vap; "; // -Wunused-parameter
+  R.InsertTextAfter(prologueLoc(), Pro);
   R.InsertTextBefore(SM.getExpansionLoc(Body->getRBracLoc()),
                      Pop + (IsMain ? "return 0; " : ""));
   CpTable = "{0, HCU_CP_ENTRY, \"entry\"}, ";
@@ -119,6 +122,20 @@ void FunctionInstrumenter::runPinned(const std::string &Why) {
                   "__builtin_va_list *hcu_vap");
   emitPostBlock();
   addMetadata();
+}
+
+/// Where the prologue goes: after the `{`, and after GNU `__label__`
+/// declarations, which must come first in their block.
+SourceLocation FunctionInstrumenter::prologueLoc() const {
+  SourceLocation At = Nav.afterToken(SM.getExpansionLoc(Body->getLBracLoc()));
+  for (const Stmt *S : Body->body()) {
+    const auto *DS = dyn_cast<DeclStmt>(S);
+    if (!DS || !std::all_of(DS->decl_begin(), DS->decl_end(),
+                            [](const Decl *D) { return isa<LabelDecl>(D); }))
+      break;
+    At = Nav.stmtEnd(DS);
+  }
+  return At;
 }
 
 /// The `...` of this definition's parameter list, or an invalid location

@@ -489,8 +489,28 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
 // ---- statements -----------------------------------------------------------
 
 /// Puts `{ temporaries; hoisted work;` before S and `}` after it.
+static bool hasCompoundLiteral(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<CompoundLiteralExpr>(S))
+    return true;
+  for (const Stmt *C : S->children())
+    if (hasCompoundLiteral(C))
+      return true;
+  return false;
+}
+
 void StmtNormalizer::wrap(const Stmt *S, const std::string &Pre) {
   SourceLocation B = SM.getExpansionLoc(S->getBeginLoc());
+  // A compound literal lives until the end of its block: braces would end
+  // it early (`p = &(int[]){f()}[0];`). Directly in a block, the
+  // temporaries (unique names) can go without them.
+  if (isa_and_nonnull<CompoundStmt>(Nav.parentStmt(S)) &&
+      hasCompoundLiteral(S)) {
+    R.InsertTextAfter(B, Decls + Pre);
+    Changed = true;
+    return;
+  }
   R.InsertTextAfter(B, "{ " + Decls + Pre);
   R.InsertTextBefore(Nav.stmtEnd(S), " }");
   Changed = true;
@@ -623,7 +643,8 @@ std::string StmtNormalizer::continueLabel(const Stmt *Loop) {
   F.TraverseStmt(const_cast<Stmt *>(Body));
   for (const ContinueStmt *C : F.Found)
     R.ReplaceText(SM.getExpansionLoc(C->getContinueLoc()), 8, "goto " + L);
-  return L;
+  // No label when nothing jumps to it (-Wunused-label).
+  return F.Found.empty() ? "" : L + ": ; ";
 }
 
 /// `do body while (c);` -> `{ do { body L: ; work; } while (c'); }`.
@@ -638,7 +659,7 @@ void StmtNormalizer::normalizeDo(const DoStmt *DS) {
   R.ReplaceText(SM.getExpansionLoc(DS->getDoLoc()), 2, "{ " + Decls + "do {");
   replace(CharSourceRange::getTokenRange(SM.getExpansionLoc(DS->getWhileLoc()),
                                          SM.getExpansionLoc(DS->getRParenLoc())),
-          " " + L + ": ; " + Pre + "} while (" + Text + ")");
+          " " + L + Pre + "} while (" + Text + ")");
   R.InsertTextBefore(Nav.stmtEnd(DS), " }");
 }
 
@@ -686,7 +707,7 @@ void StmtNormalizer::normalizeFor(const ForStmt *FS) {
   replace(CharSourceRange::getTokenRange(SM.getExpansionLoc(FS->getForLoc()),
                                          SM.getExpansionLoc(FS->getRParenLoc())),
           Head);
-  std::string Tail = " " + L + ": ; " + IncPre;
+  std::string Tail = " " + L + IncPre;
   if (Inc)
     Tail += "(void)(" + IncText + "); ";
   R.InsertTextBefore(Nav.stmtEnd(FS), Tail + "} }");

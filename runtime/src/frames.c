@@ -160,7 +160,12 @@ int hcu_threads_not_in(int st) {
   return n;
 }
 
+__thread int hcu_pin_depth __attribute__((tls_model("initial-exec")));
+
 int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
+  /* Called by t itself: a pinned function is active on its stack (hcu_rt.h). */
+  if (hcu_pin_depth > 0)
+    return 0;
   pthread_mutex_lock(&hcu_eng.lock);
   int go = __atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED) &&
            t->state == HCU_T_RUNNING;

@@ -1,28 +1,21 @@
-// What the transform cannot make safe yet is refused with a compiler-style
-// diagnostic at the exact line and column, and no output is written.
+// What the transform cannot make safe is refused with a compiler-style
+// diagnostic at the exact line and column, and no output is written. What it
+// can keep correct but not updatable is pinned, with a warning.
+// RUN: rm -f %t.c
 // RUN: not %hcu_transform %s -o %t.c -- 2>&1 | FileCheck %s
 // RUN: test ! -e %t.c
-#include <setjmp.h>
+#define NAMED(x) x##_fn
 
-int vla(int n) {
-  int buf[n];
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:7: error: variable-length array 'buf'
-  buf[0] = 1;
-  return buf[0];
-}
+int g(int *p);
 
-int local_type(void) {
-  struct local { int x; } l = {1};
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:27: error: local 'l' cannot be saved in a frame record: 'struct local' is declared inside the function
-  return l.x;
-}
+int NAMED(made)(void) { return 0; }
+// CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:5: error: the name of function 'made_fn' comes from a macro expansion; hcu cannot rename it
 
-int var(int n, ...) { return n; }
-// CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:5: error: variadic function 'var' cannot be instrumented yet
+int unnamed(int) { return 1; }
+// CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:16: error: unnamed parameter in the definition of 'unnamed'
 
-int jump(jmp_buf env) {
-  if (setjmp(env))
-    return 1;
-  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-2]]:7: error: '_setjmp' cannot be made safe across an update yet
-  return 0;
+int shared(void) {
+  int a = 1, b = 2;
+  // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:7: warning: 'shared' is pinned (no update while it runs): 'a' has its address taken and shares its declaration with other variables; declare it on its own [-Whcu-pinned]
+  return g(&a) + b;
 }

@@ -34,6 +34,15 @@ public:
     Returns.push_back(S);
     return true;
   }
+  bool FunctionName = false; // __func__ and the like
+  bool VisitPredefinedExpr(clang::PredefinedExpr *) {
+    return FunctionName = true;
+  }
+  bool LabelAddress = false; // `&&label` or `goto *p`: GNU computed goto
+  bool VisitAddrLabelExpr(clang::AddrLabelExpr *) { return LabelAddress = true; }
+  bool VisitIndirectGotoStmt(clang::IndirectGotoStmt *) {
+    return LabelAddress = true;
+  }
   bool VisitDeclRefExpr(clang::DeclRefExpr *E) {
     Refs.push_back(E);
     return true;

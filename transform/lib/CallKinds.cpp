@@ -26,11 +26,16 @@ const llvm::StringSet<> &wrappedFunctions() {
   return Set;
 }
 
-/// Functions whose effect on the stack the frame records cannot follow.
-const llvm::StringSet<> &refusedFunctions() {
+/// Functions that tie state to the caller's C frame, which a frame record
+/// cannot carry over: their callers are pinned (docs/design.md). longjmp
+/// needs nothing: it never returns, and setjmp sites repair what it skips.
+const llvm::StringSet<> &pinningFunctions() {
   static const llvm::StringSet<> Set = {
-      "setjmp",   "_setjmp",    "__sigsetjmp", "sigsetjmp",        "longjmp",
-      "_longjmp", "siglongjmp", "alloca",      "__builtin_alloca", "vfork"};
+      "setjmp",         "_setjmp",
+      "__sigsetjmp",    "sigsetjmp",
+      "__builtin_setjmp", "alloca",
+      "__builtin_alloca", "__builtin_alloca_with_align",
+      "__builtin_alloca_uninitialized", "vfork"};
   return Set;
 }
 
@@ -51,8 +56,8 @@ CallKind classifyCall(const CallExpr *CE, const SourceManager &SM) {
     return CE->getCallee()->getType()->isBlockPointerType() ? CallKind::Ignored
                                                             : CallKind::Indirect;
   StringRef Name = Callee->getName();
-  if (refusedFunctions().count(Name))
-    return CallKind::Refused;
+  if (pinningFunctions().count(Name))
+    return CallKind::Pinning;
   if (!isSystemFunction(Callee, SM))
     return CallKind::Program;
   if (wrappedFunctions().count(Name))
@@ -60,6 +65,11 @@ CallKind classifyCall(const CallExpr *CE, const SourceManager &SM) {
   if (blockingFunctions().count(Name))
     return CallKind::Blocking;
   return CallKind::Ignored;
+}
+
+bool isSetjmpName(llvm::StringRef Name) {
+  return Name == "setjmp" || Name == "_setjmp" || Name == "__sigsetjmp" ||
+         Name == "sigsetjmp" || Name == "__builtin_setjmp";
 }
 
 bool isUnevaluated(const Stmt *S, ASTContext &Ctx) {

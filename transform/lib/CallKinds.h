@@ -9,7 +9,7 @@ namespace hcu {
 
 enum class CallKind {
   Ignored,  // libc or builtin: never on the stack during an update
-  Refused,  // setjmp, alloca, ...: cannot be made safe (yet)
+  Pinning,  // setjmp, alloca, vfork: the caller's frame cannot be rebuilt
   Wrapped,  // redirected to libhcu's wrapper, not a continuation point
   Blocking, // redirected to libhcu's wrapper, a continuation point
   Program,  // a function of the program (or of another instrumented file)
@@ -23,6 +23,9 @@ inline bool isCallOfInterest(CallKind K) {
   return K == CallKind::Blocking || K == CallKind::Program ||
          K == CallKind::Indirect;
 }
+
+/// setjmp and its relatives: calls that return twice.
+bool isSetjmpName(llvm::StringRef Name);
 
 /// Whether S sits in an operand that is never evaluated (sizeof, _Alignof,
 /// the controlling or unselected parts of _Generic), up to the statement Top.

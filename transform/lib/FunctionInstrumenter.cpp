@@ -53,7 +53,7 @@ FunctionInstrumenter::FunctionInstrumenter(UnitState &Unit,
     : Unit(Unit), Ctx(Unit.Ctx), SM(Unit.SM), Nav(Unit.Nav), R(Unit.R), FD(FD),
       Body(dyn_cast<CompoundStmt>(FD->getBody())), Fn(FD->getName().str()),
       V(std::to_string(Unit.Opts.Version)), IsMain(FD->isMain()),
-      IsStatic(FD->getStorageClass() == SC_Static), RetTy(FD->getReturnType().getUnqualifiedType()),
+      IsStatic(FD->getFormalLinkage() == Linkage::Internal), RetTy(FD->getReturnType().getUnqualifiedType()),
       FnLoc(SM.getExpansionLoc(FD->getLocation())) {
   FormalsT = "struct hcu_function_formal_" + Fn + "_v" + V + "_s";
   LocalsT = "struct hcu_stack_local_" + Fn + "_v" + V + "_s";
@@ -67,6 +67,11 @@ void FunctionInstrumenter::run() {
   if (!checkSignature())
     return;
   Scan.TraverseStmt(const_cast<CompoundStmt *>(Body));
+  std::string Why = pinReason();
+  if (!Why.empty()) {
+    runPinned(Why);
+    return;
+  }
   findAddressTaken();
   bool OK = collectLocals();
   OK &= collectParams();
@@ -77,6 +82,19 @@ void FunctionInstrumenter::run() {
                          [](const Local &L) { return L.Arena; });
   collectCallSites();
   collectLoops();
+  checkShadowing();
+  if (!Fallback.empty() && !Unit.Failed) {
+    // Nothing is edited yet: start over as a pinned function.
+    Sites.clear();
+    WrappedCalls.clear();
+    Loops.clear();
+    Locals.clear();
+    LocalIdx.clear();
+    ArenaParams.clear();
+    HasArena = false;
+    runPinned(Fallback);
+    return;
+  }
   // Any error in the unit so far, not only in this function.
   if (Unit.Failed)
     return;
@@ -105,13 +123,37 @@ void FunctionInstrumenter::run() {
   addMetadata();
 }
 
-bool FunctionInstrumenter::checkSignature() {
-  if (FD->isVariadic()) {
-    Unit.error(FnLoc, "variadic function '" + Fn +
-                          "' cannot be instrumented yet; build this file with "
-                          "the plain compiler or make it non-variadic");
-    return false;
+/// What the transform cannot make a clean continuation point (yet) pins the
+/// function rather than failing the build; a warning says where and why.
+void FunctionInstrumenter::pinInstead(SourceLocation Loc,
+                                      const std::string &Msg) {
+  if (!Fallback.empty())
+    return;
+  Fallback = Msg;
+  DiagnosticsEngine &DE = Ctx.getDiagnostics();
+  unsigned ID = DE.getCustomDiagID(
+      DiagnosticsEngine::Warning,
+      "'%0' is pinned (no update while it runs): %1 [-Whcu-pinned]");
+  DE.Report(Loc, ID) << Fn << Msg;
+}
+
+/// Locals shadowed at a call site cannot both be saved from there.
+void FunctionInstrumenter::checkShadowing() {
+  for (const CallSite &S : Sites) {
+    SourceLocation HB = SM.getExpansionLoc(S.Host->getBeginLoc());
+    std::vector<const Local *> Vars = inScope(HB);
+    if (S.F == Form::Decl && LocalIdx.count(S.DeclVar))
+      Vars.push_back(&Locals[LocalIdx[S.DeclVar]]);
+    std::set<std::string> Names;
+    for (const Local *L : Vars)
+      if (L->VD && !Names.insert(L->VD->getName().str()).second)
+        pinInstead(HB, "local '" + L->VD->getName().str() +
+                           "' is shadowed at this call; rename one of them "
+                           "so both can be saved");
   }
+}
+
+bool FunctionInstrumenter::checkSignature() {
   if (FD->getLocation().isMacroID()) {
     Unit.error(FnLoc, "the name of function '" + Fn +
                           "' comes from a macro expansion; hcu cannot rename "
@@ -198,8 +240,8 @@ bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
   }
   const DeclStmt *DS = Nav.declStmtOf(VD);
   if (!DS) {
-    Unit.error(Loc, "unsupported declaration of local '" + Name + "'");
-    return false;
+    pinInstead(Loc, "unsupported declaration of local '" + Name + "'");
+    return true;
   }
   Local L;
   L.VD = VD;
@@ -212,18 +254,18 @@ bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
   L.Layout = layoutSignature(VD->getType().getUnqualifiedType(), Ctx);
   L.IsArray = VD->getType()->isArrayType();
   L.IsConst = needsMemcpy(VD->getType());
-  L.DeclEnd = SM.getExpansionLoc(DS->getEndLoc());
+  L.DeclEnd = Nav.expansionEnd(DS->getEndLoc());
   L.ScopeEnd = Nav.scopeEndOf(DS);
   if (L.Arena && !DS->isSingleDecl()) {
-    Unit.error(Loc, "'" + Name +
+    pinInstead(Loc, "'" + Name +
                         "' has its address taken and shares its declaration "
                         "with other variables; declare it on its own");
-    return false;
+    return true;
   }
   if (L.Arena && isa<ForStmt>(Nav.parentStmt(DS))) {
-    Unit.error(Loc, "'" + Name +
+    pinInstead(Loc, "'" + Name +
                         "' has its address taken; declare it outside the for");
-    return false;
+    return true;
   }
   LocalIdx[VD] = Locals.size();
   Locals.push_back(L);
@@ -266,7 +308,7 @@ FunctionInstrumenter::makeCallSite(const CallExpr *CE) {
     return std::nullopt;
   SourceLocation CLoc = CE->getBeginLoc();
   if (CLoc.isMacroID() || CE->getEndLoc().isMacroID()) {
-    Unit.error(SM.getExpansionLoc(CLoc),
+    pinInstead(SM.getExpansionLoc(CLoc),
                "call to '" + CalleeName +
                    "' inside a macro expansion cannot be a continuation point "
                    "yet; expand the macro by hand or call it outside the "
@@ -274,7 +316,7 @@ FunctionInstrumenter::makeCallSite(const CallExpr *CE) {
     return std::nullopt;
   }
   if (!classifyHost(S)) {
-    Unit.error(SM.getExpansionLoc(CLoc),
+    pinInstead(SM.getExpansionLoc(CLoc),
                "call to '" + CalleeName +
                    "' is nested in an expression or a condition; hcu needs it "
                    "as a statement of its own here (`x = " +
@@ -284,7 +326,7 @@ FunctionInstrumenter::makeCallSite(const CallExpr *CE) {
   bool OK = true;
   for (const Expr *A : CE->arguments())
     if (A->HasSideEffects(Ctx, /*IncludePossibleEffects=*/false)) {
-      Unit.error(SM.getExpansionLoc(A->getBeginLoc()),
+      pinInstead(SM.getExpansionLoc(A->getBeginLoc()),
                  "argument of call to '" + CalleeName +
                      "' has side effects; the call may be re-executed when its "
                      "frame is rebuilt, so compute the argument beforehand");
@@ -294,6 +336,16 @@ FunctionInstrumenter::makeCallSite(const CallExpr *CE) {
     return std::nullopt;
   S.Name = CalleeName; // ordinal added by numberPoints
   return S;
+}
+
+/// Whether C has a declaration written before this function (an implicit
+/// declaration made by a call does not count).
+bool FunctionInstrumenter::declaredBefore(const FunctionDecl *C) const {
+  SourceLocation FB = SM.getExpansionLoc(FD->getBeginLoc());
+  for (const FunctionDecl *D : C->redecls())
+    if (!D->isImplicit() && Nav.before(SM.getExpansionLoc(D->getLocation()), FB))
+      return true;
+  return C == FD; // recursion
 }
 
 /// Names the callee and picks its new spelling; false if the call is not a
@@ -307,13 +359,8 @@ bool FunctionInstrumenter::resolveCallee(const CallExpr *CE, CallSite &S,
   switch (classifyCall(CE, SM)) {
   case CallKind::Ignored:
     return false; // cannot be on the stack during an update
-  case CallKind::Refused:
-    Unit.error(SM.getExpansionLoc(CE->getBeginLoc()),
-               "'" + CalleeName +
-                   "' cannot be made safe across an update yet (a jump or "
-                   "allocation the frame records cannot follow); build this "
-                   "file with the plain compiler");
-    return false;
+  case CallKind::Pinning:
+    return false; // its caller is pinned (pinReason)
   case CallKind::Wrapped:
     WrappedCalls.push_back(CE); // redirected, but not a continuation point
     return false;
@@ -321,7 +368,10 @@ bool FunctionInstrumenter::resolveCallee(const CallExpr *CE, CallSite &S,
     S.Replacement = "hcu_wrap_" + CalleeName;
     return true;
   case CallKind::Program:
-    if (Unit.Defined.count(Callee->getCanonicalDecl()))
+    // A variadic function's slot takes a va_list, and a slot can only be
+    // declared once the callee is: otherwise call the entry.
+    if (Unit.Defined.count(Callee->getCanonicalDecl()) &&
+        !Callee->isVariadic() && declaredBefore(Callee))
       S.Replacement = slotName(Callee);
     return true;
   case CallKind::Indirect:
@@ -391,7 +441,7 @@ void FunctionInstrumenter::collectLoops() {
     else if (const auto *D = dyn_cast<DoStmt>(L))
       B = D->getBody();
     if (B->getBeginLoc().isMacroID() || L->getBeginLoc().isMacroID()) {
-      Unit.error(SM.getExpansionLoc(L->getBeginLoc()),
+      pinInstead(SM.getExpansionLoc(L->getBeginLoc()),
                  "loop inside a macro expansion cannot get an update point "
                  "yet");
       continue;

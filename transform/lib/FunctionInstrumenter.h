@@ -65,7 +65,22 @@ private:
     LoopPoint *Loop;
   };
 
+  // Pinned functions (FunctionInstrumenterPinned.cpp): no continuation
+  // points; the thread does not unwind while one is active.
+  std::string pinReason();
+  void runPinned(const std::string &Why);
+  bool fileRangeOfCall(const clang::CallExpr *CE, clang::SourceLocation &B,
+                       clang::SourceLocation &E);
+  void emitSetjmpSites();
+  void emitVaStarts();
+  std::string variadicImplDecl() const;
+  clang::SourceLocation findEllipsis() const;
+  clang::SourceLocation prologueLoc() const;
+  std::string variadicEntry() const;
+
   // Analysis.
+  void pinInstead(clang::SourceLocation Loc, const std::string &Msg);
+  void checkShadowing();
   bool checkSignature();
   void findAddressTaken();
   bool collectLocals();
@@ -76,6 +91,7 @@ private:
   bool resolveCallee(const clang::CallExpr *CE, CallSite &S,
                      std::string &CalleeName);
   bool classifyHost(CallSite &S);
+  bool declaredBefore(const clang::FunctionDecl *C) const;
   void collectLoops();
   void numberPoints();
 
@@ -124,6 +140,10 @@ private:
   clang::SourceLocation FnLoc;
 
   BodyScanner Scan;
+  bool Pinned = false, Variadic = false;
+  std::string PinWhy, Fallback;
+  clang::SourceLocation Ellipsis;
+  std::vector<const clang::CallExpr *> SetjmpCalls, VaStarts;
   std::set<const clang::VarDecl *> AddrTaken;
   std::vector<Local> Locals;
   std::map<const clang::VarDecl *, size_t> LocalIdx;

@@ -44,7 +44,7 @@ FunctionInstrumenter::inScope(SourceLocation At) const {
 std::string
 FunctionInstrumenter::saveCode(int N, const std::vector<const Local *> &Vars,
                                bool FunctionScope) const {
-  std::string S = "{ hcu_l = (" + LocalsT + " *)hcu_unwind_frame(&" + Desc +
+  std::string S = "{ HCU_SAVE_BEGIN hcu_l = (" + LocalsT + " *)hcu_unwind_frame(&" + Desc +
                   ", " + std::to_string(N) + ", (void **)&hcu_f); ";
   for (const ParmVarDecl *P : FD->parameters())
     S += copyIn("hcu_f->" + P->getName().str(), P->getName().str(),
@@ -57,7 +57,7 @@ FunctionInstrumenter::saveCode(int N, const std::vector<const Local *> &Vars,
     if (HasArena)
       S += "hcu_l->hcu_a = hcu_a; hcu_l->hcu_mark = hcu_mark; ";
   }
-  return S + RetZero + " }";
+  return S + RetZero + " HCU_SAVE_END }";
 }
 
 std::string FunctionInstrumenter::restoreCode(
@@ -164,14 +164,13 @@ void FunctionInstrumenter::emitDeclSite(const CallSite &S,
   R.InsertTextBefore(Nav.stmtEnd(S.Host),
                      " if (0) { hcu_afterinit_" + N + ": " +
                          copyIn(X.CName, "hcu_l->" + X.Field, true) +
-                         "} hcu_after_" + N +
-                         ": if (HCU_PENDING() && hcu_after_call()) " +
+                         "} if (HCU_PENDING() && hcu_after_call()) " +
                          saveCode(S.N, Vars, true));
 }
 
 /// Returns that are not call sites pop the arena block.
 void FunctionInstrumenter::emitArenaReturns() {
-  if (!HasArena)
+  if (Pop.empty())
     return;
   for (const ReturnStmt *RS : Scan.Returns) {
     bool IsSite = std::any_of(Sites.begin(), Sites.end(),
@@ -180,15 +179,24 @@ void FunctionInstrumenter::emitArenaReturns() {
       continue;
     if (RS->getBeginLoc().isMacroID()) {
       Unit.error(SM.getExpansionLoc(RS->getBeginLoc()),
-                 "return inside a macro expansion in a function with "
-                 "address-taken locals is not supported yet");
+                 std::string("return inside a macro expansion in a function "
+                             "with ") +
+                     (Pinned ? "a pinned frame (" + PinWhy + ")"
+                             : "address-taken locals") +
+                     " is not supported yet");
       continue;
     }
     SourceLocation RL = SM.getExpansionLoc(RS->getReturnLoc());
-    if (const Expr *E = RS->getRetValue()) {
+    const Expr *E = RS->getRetValue();
+    if (E && (VoidRet || E->getType()->isVoidType())) {
+      // `return g();` in a void function: g runs before the pop.
+      R.ReplaceText(RL, 6, "{ (void)(");
+      R.InsertTextBefore(Nav.afterToken(Nav.expansionEnd(E->getEndLoc())),
+                         "); " + Pop + "return");
+    } else if (E) {
       // A block-local copy, initialized (the type may not be assignable).
       R.ReplaceText(RL, 6, "{ __typeof__(" + RetSpelled + ") hcu_ret = (");
-      R.InsertTextBefore(Nav.afterToken(SM.getExpansionLoc(E->getEndLoc())),
+      R.InsertTextBefore(Nav.afterToken(Nav.expansionEnd(E->getEndLoc())),
                          "); " + Pop + "return hcu_ret");
     } else {
       R.ReplaceText(RL, 6, "{ " + Pop + "return");
@@ -213,11 +221,11 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
       Unit.error(DB, "unsupported initializer for '" + L.Field + "'");
       return;
     }
-    SourceNav::replaceOriginal(R, CharSourceRange::getTokenRange(DB, SM.getExpansionLoc(DS->getEndLoc())), ";");
+    SourceNav::replaceOriginal(R, CharSourceRange::getTokenRange(DB, Nav.expansionEnd(DS->getEndLoc())), ";");
     return;
   }
   SourceLocation IB = SM.getExpansionLoc(Init->getBeginLoc());
-  SourceLocation IE = Nav.afterToken(SM.getExpansionLoc(Init->getEndLoc()));
+  SourceLocation IE = Nav.afterToken(Nav.expansionEnd(Init->getEndLoc()));
   std::string A = "(hcu_a->" + L.Field + ")";
   const Expr *Plain = Init->IgnoreImplicit();
   CharSourceRange Head = CharSourceRange::getCharRange(DB, IB);
@@ -247,8 +255,7 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
 /// offers an update at entry; then pushes the arena block. The epilogue pops
 /// it.
 void FunctionInstrumenter::emitPrologue() {
-  R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getLBracLoc())),
-                    prologueText());
+  R.InsertTextAfter(prologueLoc(), prologueText());
   std::string Epi = Pop;
   if (IsMain)
     Epi += "return 0; ";
@@ -316,6 +323,7 @@ void FunctionInstrumenter::emitArenaUses() {
       ArenaVars.insert(L.VD);
   for (const ParmVarDecl *P : ArenaParams)
     ArenaVars.insert(P);
+  std::set<unsigned> Done; // a macro argument may be expanded twice
   for (const DeclRefExpr *DR : Scan.Refs) {
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
     if (!VD || !ArenaVars.count(VD))
@@ -331,6 +339,8 @@ void FunctionInstrumenter::emitArenaUses() {
       }
       L = SM.getSpellingLoc(L);
     }
+    if (!Done.insert(SM.getFileOffset(L)).second)
+      continue;
     std::string Field =
         isa<ParmVarDecl>(VD) ? VD->getName().str() : Locals[LocalIdx[VD]].Field;
     R.ReplaceText(L, VD->getName().size(), "(hcu_a->" + Field + ")");
@@ -343,6 +353,8 @@ void FunctionInstrumenter::emitArenaUses() {
 /// and metadata.
 void FunctionInstrumenter::buildRecordFields() {
   for (const ParmVarDecl *P : FD->parameters()) {
+    if (Pinned)
+      break; // never in a record
     std::string Name = P->getName().str();
     std::string T = spellType(P->getType().getUnqualifiedType(), Ctx);
     Formals += "  __typeof__(" + T + ") " + Name + ";\n";
@@ -403,25 +415,61 @@ void FunctionInstrumenter::emitPreBlock() {
                                 Ctx.getLangOpts())
                .str();
   std::string Pre = "/* hcu: " + Fn + ", version " + V + " */\n";
-  // __typeof__(f) below needs f declared; the definition may be the first.
-  if (!FD->getPreviousDecl())
+  // __typeof__(f) below needs f declared at file scope; the definition may
+  // be the first declaration (a call's implicit one is in a block).
+  bool Declared = false;
+  for (const FunctionDecl *D : FD->redecls())
+    Declared |= D != FD && !D->isImplicit() &&
+                Nav.before(SM.getExpansionLoc(D->getLocation()), FB);
+  if (!Declared)
     Pre += FD->hasWrittenPrototype()
                ? Header + ";\n"
-               : "__typeof__(" + spellType(RetTy, Ctx) + ") " + Fn + "();\n";
+               : std::string(IsStatic ? "static " : "") + "__typeof__(" +
+                     spellType(RetTy, Ctx) + ") " + Fn + "();\n";
   Pre += FormalsT + " {\n" + Formals + "};\n";
   Pre += LocalsT + " {\n" + LocalsDecl +
          "  struct hcu_stack_frame_fields_s hcu_stack_frame_fields;\n};\n";
   if (HasArena)
     Pre += ArenaT + " {\n" + ArenaDecl + "};\n";
-  Pre += "static __typeof__(" + Fn + ") " + implName(FD, Unit.Opts.Version) +
-         ";\n";
+  if (Variadic)
+    Pre += variadicImplDecl();
+  else
+    Pre += "static __typeof__(" + Fn + ") " +
+           implName(FD, Unit.Opts.Version) + ";\n";
   Pre += slotAndWrapperDecls();
+  // The body is renamed: __func__ must still say the function's own name.
+  if (Scan.FunctionName)
+    for (const char *M : {"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"})
+      Pre += std::string("#define ") + M + " \"" + Fn + "\"\n";
   Pre += lineDirective(Nav.line(FB), Unit.FileName);
   if (SM.getPresumedColumnNumber(FB) != 1)
     Pre = "\n" + Pre;
   R.InsertTextBefore(FB, Pre);
-  if (!IsStatic)
-    R.InsertTextAfter(FB, "static ");
+  if (!IsStatic) {
+    // `extern inline f(...)` becomes `static inline f__hcu_vN(...)`.
+    SourceLocation Extern;
+    Token Tok;
+    for (SourceLocation L = FB; Nav.before(L, FnLoc) && Extern.isInvalid();) {
+      if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
+        break;
+      if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "extern")
+        Extern = Tok.getLocation();
+      L = Tok.getEndLoc();
+    }
+    if (Extern.isValid())
+      R.ReplaceText(Extern, 6, "static");
+    else
+      R.InsertTextAfter(FB, "static ");
+  }
+  // The body becomes static: a weak attribute written on the definition
+  // stays with the entry only (`static` and `weak` do not mix).
+  for (const Attr *A : FD->attrs()) {
+    SourceLocation L = A->getLocation();
+    if (isa<WeakAttr>(A) && L.isFileID() && Nav.before(FB, L) &&
+        Nav.before(L, BodyB))
+      R.ReplaceText(L, Lexer::MeasureTokenLength(L, SM, Ctx.getLangOpts()),
+                    "unused");
+  }
   R.ReplaceText(FnLoc, Fn.size(), implName(FD, Unit.Opts.Version));
 }
 
@@ -431,14 +479,17 @@ void FunctionInstrumenter::emitPreBlock() {
 std::string FunctionInstrumenter::slotAndWrapperDecls() {
   std::string Out;
   auto declareSlot = [&](const FunctionDecl *F) {
+    // A variadic function's slot has its body's type (va_list by pointer).
+    std::string T = F == FD && Variadic ? implName(FD, Unit.Opts.Version)
+                                        : F->getName().str();
     if (Unit.SlotsDeclared.insert(F->getName().str()).second)
-      Out += "extern __typeof__(" + F->getName().str() + ") *" + slotName(F) +
+      Out += "extern __typeof__(" + T + ") *" + slotName(F) +
              slotAsm(F, Unit.Uid) + ";\n";
   };
   declareSlot(FD);
   for (const CallSite &S : Sites)
     if (const FunctionDecl *C = S.CE->getDirectCallee())
-      if (Unit.Defined.count(C->getCanonicalDecl()))
+      if (S.Replacement == slotName(C))
         declareSlot(C);
   auto declareWrapper = [&](const CallExpr *CE) {
     std::string Name = CE->getDirectCallee()->getName().str();
@@ -459,10 +510,16 @@ void FunctionInstrumenter::emitPostBlock() {
   std::string Params;
   for (const ParmVarDecl *P : FD->parameters())
     Params += (Params.empty() ? "" : ", ") + P->getName().str();
-  std::string Post = "\n__typeof__(" + Fn + ") *" + slotName(FD) +
-                     slotAsm(FD, Unit.Uid) + " = " +
-                     implName(FD, Unit.Opts.Version) + ";\n";
-  if (IsMain) {
+  std::string Impl = implName(FD, Unit.Opts.Version);
+  std::string Post = "\n";
+  if (Scan.FunctionName)
+    Post += "#undef __func__\n#undef __FUNCTION__\n#undef __PRETTY_FUNCTION__\n";
+  Post += "__typeof__(" + (Variadic ? Impl : Fn) + ") *" +
+                     slotName(FD) + slotAsm(FD, Unit.Uid) + " = " + Impl +
+                     ";\n";
+  if (Variadic) {
+    Post += Header + variadicEntry();
+  } else if (IsMain) {
     Post += Header +
             "{\n  int hcu_r;\n  for (;;) {\n    hcu_r = " + slotName(FD) + "(" +
             Params +
@@ -495,7 +552,8 @@ std::string FunctionInstrumenter::descriptorInit() const {
          (IsStatic ? " | HCU_FN_STATIC" : "") + ", sizeof(" + FormalsT +
          "), sizeof(" + LocalsT + "), __builtin_offsetof(" + LocalsT +
          ", hcu_stack_frame_fields), hcu_formals_" + Sfx + ", " +
-         std::to_string(FD->getNumParams()) + ", hcu_locals_" + Sfx + ", " +
+         std::to_string(Pinned ? 0 : FD->getNumParams()) + ", hcu_locals_" +
+         Sfx + ", " +
          std::to_string(NLocals) + ", hcu_cps_" + Sfx + ", " +
          std::to_string(Points.size() + 1) + ", " + json(ArenaLayout).dump() +
          ", (void *)" + Fn + "}";
@@ -512,6 +570,8 @@ void FunctionInstrumenter::addMetadata() {
                             {"formals", JFormals},
                             {"locals", JLocals},
                             {"continuation_points", Cps}});
+  if (Pinned)
+    Unit.Functions.back()["pinned"] = PinWhy;
 }
 
 } // namespace hcu

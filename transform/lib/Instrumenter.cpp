@@ -46,6 +46,7 @@ private:
   const TransformOptions &Opts;
 
   std::vector<const FunctionDecl *> Order;
+  std::set<unsigned> StaticsDropped; // `static int a, b;` has one keyword
   std::string Pragmas;
   json Globals = json::array();
 
@@ -155,7 +156,8 @@ void UnitRewriter::dropStatic(const VarDecl *VD) {
     if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
       break;
     if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static") {
-      U.R.ReplaceText(Tok.getLocation(), Tok.getLength(), "/*static*/");
+      if (StaticsDropped.insert(SM.getFileOffset(Tok.getLocation())).second)
+        U.R.ReplaceText(Tok.getLocation(), Tok.getLength(), "/*static*/");
       break;
     }
     L = Tok.getEndLoc();

@@ -58,6 +58,7 @@ bool renameRepeatedLocals(ASTContext &Ctx, Rewriter &R) {
     }
     for (const auto &[VD, To] : NewName)
       R.ReplaceText(VD->getLocation(), VD->getName().size(), To);
+    std::set<unsigned> Done; // a macro argument may be expanded twice
     for (const DeclRefExpr *E : C.Refs) {
       const auto *VD = dyn_cast<VarDecl>(E->getDecl());
       auto It = VD ? NewName.find(VD) : NewName.end();
@@ -66,7 +67,8 @@ bool renameRepeatedLocals(ASTContext &Ctx, Rewriter &R) {
       SourceLocation L = E->getLocation();
       if (L.isMacroID())
         L = SM.getSpellingLoc(L); // an argument of a macro, spelled here
-      R.ReplaceText(L, VD->getName().size(), It->second);
+      if (Done.insert(SM.getFileOffset(L)).second)
+        R.ReplaceText(L, VD->getName().size(), It->second);
     }
     Changed |= !NewName.empty();
   }

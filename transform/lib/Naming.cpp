@@ -12,7 +12,7 @@ std::string slotName(const FunctionDecl *FD) {
 }
 
 std::string slotAsm(const FunctionDecl *FD, llvm::StringRef Uid) {
-  if (FD->getStorageClass() == SC_Static)
+  if (FD->getFormalLinkage() == Linkage::Internal)
     return " __asm__(\"hcu_slot__" + Uid.str() + "__" + FD->getName().str() +
            "\")";
   return "";

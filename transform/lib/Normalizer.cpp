@@ -109,6 +109,10 @@ private:
   std::string genCall(const CallExpr *CE, std::string &Pre);
   std::string genLogical(const BinaryOperator *BO, std::string &Pre);
   std::string genConditional(const ConditionalOperator *CO, std::string &Pre);
+  std::string genBinaryConditional(const BinaryConditionalOperator *BC,
+                                   std::string &Pre);
+  std::string assignTo(const std::string &T, QualType Ty,
+                       const std::string &V);
   std::string genStmtExpr(const StmtExpr *SE, std::string &Pre);
   std::string genTop(const Expr *E, std::string &Pre, bool ForValue);
   std::string declText(const DeclStmt *DS, std::string &Pre);
@@ -296,8 +300,10 @@ std::string StmtNormalizer::gen(const Expr *E, std::string &Pre) {
       return genConditional(CO, Pre);
   if (const auto *SE = dyn_cast<StmtExpr>(E))
     return genStmtExpr(SE, Pre);
-  if (isa<BinaryConditionalOperator>(E) || isa<OpaqueValueExpr>(E)) {
-    Bad = true; // `x ?: f()` with a call: not yet
+  if (const auto *BC = dyn_cast<BinaryConditionalOperator>(E))
+    return genBinaryConditional(BC, Pre);
+  if (isa<OpaqueValueExpr>(E)) {
+    Bad = true; // only inside `x ?: y`, handled above
     return "";
   }
   // Everything else evaluates all its operands: substitute them in place.
@@ -364,8 +370,40 @@ std::string StmtNormalizer::genConditional(const ConditionalOperator *CO,
     return "((void)0)";
   }
   std::string T = temp(CO->getType(), CO);
-  Pre += "if (" + C + ") { " + TPre + T + " = " + Tv + "; } else { " + FPre +
-         T + " = " + Fv + "; } ";
+  Pre += "if (" + C + ") { " + TPre + assignTo(T, CO->getType(), Tv) +
+         " } else { " + FPre + assignTo(T, CO->getType(), Fv) + " } ";
+  return T;
+}
+
+/// `T = V;`, or a copy when T's type cannot be assigned (a const member).
+std::string StmtNormalizer::assignTo(const std::string &T, QualType Ty,
+                                     const std::string &V) {
+  if (!needsMemcpy(Ty.getUnqualifiedType()))
+    return T + " = " + V + ";";
+  return "{ __typeof__(" + T + ") hcu_v = " + V +
+         "; __builtin_memcpy((void *)&" + T + ", &hcu_v, sizeof " + T + "); }";
+}
+
+/// GNU `x ?: y`: x is evaluated once, y only when x is zero.
+std::string StmtNormalizer::genBinaryConditional(
+    const BinaryConditionalOperator *BC, std::string &Pre) {
+  const Expr *Common = BC->getCommon();
+  std::string C = gen(Common, Pre);
+  QualType CT = Common->getType();
+  if (CT->isArrayType() || CT->isFunctionType()) {
+    Bad = true; // decays; `a ?: b` on an array is always a
+    return "";
+  }
+  std::string Held = hold(CT, Common, C, Pre);
+  std::string FPre;
+  std::string Fv = gen(BC->getFalseExpr(), FPre);
+  if (BC->getType()->isVoidType()) {
+    Pre += "if (!(" + Held + ")) { " + FPre + "(void)(" + Fv + "); } ";
+    return "((void)0)";
+  }
+  std::string T = temp(BC->getType(), BC);
+  Pre += "if (" + Held + ") { " + assignTo(T, BC->getType(), Held) +
+         " } else { " + FPre + assignTo(T, BC->getType(), Fv) + " } ";
   return T;
 }
 
@@ -451,8 +489,28 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
 // ---- statements -----------------------------------------------------------
 
 /// Puts `{ temporaries; hoisted work;` before S and `}` after it.
+static bool hasCompoundLiteral(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<CompoundLiteralExpr>(S))
+    return true;
+  for (const Stmt *C : S->children())
+    if (hasCompoundLiteral(C))
+      return true;
+  return false;
+}
+
 void StmtNormalizer::wrap(const Stmt *S, const std::string &Pre) {
   SourceLocation B = SM.getExpansionLoc(S->getBeginLoc());
+  // A compound literal lives until the end of its block: braces would end
+  // it early (`p = &(int[]){f()}[0];`). Directly in a block, the
+  // temporaries (unique names) can go without them.
+  if (isa_and_nonnull<CompoundStmt>(Nav.parentStmt(S)) &&
+      hasCompoundLiteral(S)) {
+    R.InsertTextAfter(B, Decls + Pre);
+    Changed = true;
+    return;
+  }
   R.InsertTextAfter(B, "{ " + Decls + Pre);
   R.InsertTextBefore(Nav.stmtEnd(S), " }");
   Changed = true;
@@ -585,7 +643,8 @@ std::string StmtNormalizer::continueLabel(const Stmt *Loop) {
   F.TraverseStmt(const_cast<Stmt *>(Body));
   for (const ContinueStmt *C : F.Found)
     R.ReplaceText(SM.getExpansionLoc(C->getContinueLoc()), 8, "goto " + L);
-  return L;
+  // No label when nothing jumps to it (-Wunused-label).
+  return F.Found.empty() ? "" : L + ": ; ";
 }
 
 /// `do body while (c);` -> `{ do { body L: ; work; } while (c'); }`.
@@ -600,7 +659,7 @@ void StmtNormalizer::normalizeDo(const DoStmt *DS) {
   R.ReplaceText(SM.getExpansionLoc(DS->getDoLoc()), 2, "{ " + Decls + "do {");
   replace(CharSourceRange::getTokenRange(SM.getExpansionLoc(DS->getWhileLoc()),
                                          SM.getExpansionLoc(DS->getRParenLoc())),
-          " " + L + ": ; " + Pre + "} while (" + Text + ")");
+          " " + L + Pre + "} while (" + Text + ")");
   R.InsertTextBefore(Nav.stmtEnd(DS), " }");
 }
 
@@ -648,7 +707,7 @@ void StmtNormalizer::normalizeFor(const ForStmt *FS) {
   replace(CharSourceRange::getTokenRange(SM.getExpansionLoc(FS->getForLoc()),
                                          SM.getExpansionLoc(FS->getRParenLoc())),
           Head);
-  std::string Tail = " " + L + ": ; " + IncPre;
+  std::string Tail = " " + L + IncPre;
   if (Inc)
     Tail += "(void)(" + IncText + "); ";
   R.InsertTextBefore(Nav.stmtEnd(FS), Tail + "} }");

@@ -12,8 +12,13 @@ SourceLocation SourceNav::afterToken(SourceLocation L) const {
   return Lexer::getLocForEndOfToken(L, 0, SM, Ctx.getLangOpts());
 }
 
+SourceLocation SourceNav::expansionEnd(SourceLocation L) const {
+  // The last token of the macro invocation, not the macro's name.
+  return L.isMacroID() ? SM.getExpansionRange(L).getEnd() : L;
+}
+
 SourceLocation SourceNav::afterSemi(const Stmt *S) const {
-  SourceLocation End = SM.getExpansionLoc(S->getEndLoc());
+  SourceLocation End = expansionEnd(S->getEndLoc());
   // The next token, past comments and whitespace, is the ';'.
   std::optional<Token> Next = Lexer::findNextToken(End, SM, Ctx.getLangOpts());
   if (Next && Next->is(tok::semi))
@@ -37,7 +42,7 @@ SourceLocation SourceNav::stmtEnd(const Stmt *S) const {
   if (const auto *C = dyn_cast<SwitchCase>(S))
     return stmtEnd(C->getSubStmt());
   if (isa<DeclStmt>(S))
-    return afterToken(SM.getExpansionLoc(S->getEndLoc())); // ends at ';'
+    return afterToken(expansionEnd(S->getEndLoc())); // ends at ';'
   return afterSemi(S);
 }
 

@@ -24,6 +24,9 @@ public:
     return SM.getPresumedLineNumber(SM.getExpansionLoc(L));
   }
   clang::SourceLocation afterToken(clang::SourceLocation L) const;
+  /// Where the token at L ends in the file: for a location inside a macro
+  /// expansion, the last token of the invocation (not the macro's name).
+  clang::SourceLocation expansionEnd(clang::SourceLocation L) const;
   /// Replaces the original characters of CR (a file range) with Text.
   /// Rewriter::ReplaceText(range, ...) would measure the range in rewritten
   /// text and swallow whatever an earlier edit inserted at its start.

@@ -44,6 +44,7 @@ struct UnitState {
       Defined; // canonical decls instrumented here
   std::map<const clang::FunctionDecl *, unsigned> DescIndex;
   std::set<std::string> SlotsDeclared, WrappersDeclared;
+  std::set<unsigned> SetjmpsRewritten; // file offsets (a macro may hold one)
   std::vector<std::string> DescInits; // hcu_descs[] initializers, in order
   std::string DescTables;             // var/cp tables, emitted at the end
   nlohmann::json Functions = nlohmann::json::array();

@@ -31,6 +31,27 @@ extern int hcu_update_pending;
 #define HCU_PENDING() (*(volatile int *)&hcu_update_pending)
 #endif
 
+/* A frame being unwound copies every local in scope into its record, also
+ * those not yet assigned on this path: those copies are harmless (a rebuilt
+ * frame never reads them before assigning them, as the original would not)
+ * and must not warn under -Wall -Wextra. */
+#if defined(__clang__)
+#define HCU_SAVE_BEGIN                                                         \
+  _Pragma("clang diagnostic push")                                             \
+  _Pragma("clang diagnostic ignored \"-Wuninitialized\"")                      \
+  _Pragma("clang diagnostic ignored \"-Wsometimes-uninitialized\"")
+#define HCU_SAVE_END _Pragma("clang diagnostic pop")
+#elif defined(__GNUC__)
+#define HCU_SAVE_BEGIN                                                         \
+  _Pragma("GCC diagnostic push")                                               \
+  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")                        \
+  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define HCU_SAVE_END _Pragma("GCC diagnostic pop")
+#else
+#define HCU_SAVE_BEGIN
+#define HCU_SAVE_END
+#endif
+
 /* ---- Frame records ------------------------------------------------------
  * Every continuation-point record ends with this struct (UpStare's name). The
  * runtime fills it when a frame is unwound; stack transformers copy it with
@@ -154,6 +175,15 @@ static inline __attribute__((always_inline)) void *hcu_arena_push(unsigned long 
 static inline __attribute__((always_inline)) void hcu_arena_pop(void *mark) {
   hcu_arena_top = (char *)mark;
 }
+
+/* ---- Pinned functions --------------------------------------------------
+ * A function whose frame cannot be saved and rebuilt (variadic: its va_list;
+ * setjmp: its jmp_buf; alloca and VLAs: memory in the C frame; locals of a
+ * type declared inside it) is "pinned": its body raises this per-thread depth
+ * on entry and lowers it on return, and a thread never unwinds while it is
+ * nonzero. After a longjmp, a setjmp site restores the depth and the arena top
+ * that it saved. See docs/design.md, "Pinned functions". */
+extern __thread int hcu_pin_depth __attribute__((tls_model("initial-exec")));
 
 /* ---- UpStare mapping API used inside stack transformers ------------------*/
 void hcu_copy_stack_frame_fields(struct hcu_stack_frame_fields_s *to,

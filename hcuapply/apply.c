@@ -122,8 +122,13 @@ static void print_human(const struct apply_options *o,
     fputs(": ", stdout);
     print_list(fns);
   }
-  printf("; %llu frame%s %s\n", nfr, nfr == 1 ? "" : "s",
-         o->dry_run ? "would be rebuilt; process left unchanged" : "rebuilt");
+  if (strcmp(o->model, "lazy") == 0)
+    printf("; lazy: running frames finish in their old code%s\n",
+           o->dry_run ? "; process left unchanged" : "");
+  else
+    printf("; %llu frame%s %s\n", nfr, nfr == 1 ? "" : "s",
+           o->dry_run ? "would be rebuilt; process left unchanged"
+                      : "rebuilt");
 }
 
 static void print_json(const struct apply_options *o,

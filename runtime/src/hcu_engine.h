@@ -131,6 +131,9 @@ struct hcu_engine {
   int decision;      /* enum hcu_decision, under lock */
   int busy;          /* an update is in progress, under lock */
   int clear_when_rebuilt; /* the last thread to rebuild clears pending */
+  /* The update in progress is lazy: threads stop where they are (no
+   * unwinding) and go on in the code they were running (under lock). */
+  int lazy;
   uint64_t first_parked_us, last_rebuilt_us;
 };
 extern struct hcu_engine hcu_eng;

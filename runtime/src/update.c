@@ -164,11 +164,8 @@ static int resolve_functions(struct apply *a) {
 
 static int load_patch(struct apply *a) {
   const char *path = a->req->path;
-  if (a->req->model == HCU_MODEL_LAZY)
-    return fail(a, HCU_ERR_UNSUPPORTED,
-                "the lazy update model is not supported yet; use the "
-                "immediate model");
-  if (a->req->model != HCU_MODEL_IMMEDIATE)
+  if (a->req->model != HCU_MODEL_IMMEDIATE &&
+      a->req->model != HCU_MODEL_LAZY)
     return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
                 a->req->model);
   int nbad = 0;
@@ -228,6 +225,7 @@ static const char *state_name(int st) {
 
 static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
+  hcu_eng.lazy = a->req->model == HCU_MODEL_LAZY;
   hcu_eng.decision = HCU_DEC_NONE;
   hcu_eng.first_parked_us = 0;
   hcu_eng.last_rebuilt_us = 0;
@@ -590,7 +588,8 @@ static int release(struct apply *a, int decision) {
   pthread_mutex_lock(&hcu_eng.lock);
   __atomic_store_n(&hcu_eng.requested, 0, __ATOMIC_RELEASE);
   for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next) {
-    if (decision == HCU_DEC_COMMIT && t->state == HCU_T_PARKED) {
+    if (decision == HCU_DEC_COMMIT && t->state == HCU_T_PARKED &&
+        !hcu_eng.lazy) {
       struct hcu_recstack old = t->recs;
       t->recs = t->mapped;
       t->mapped = old;
@@ -641,6 +640,8 @@ static int stop_where_mappable(struct apply *a) {
   int tries = 0;
   for (;;) {
     int rc = quiesce(a);
+    if (rc == HCU_OK && a->req->model == HCU_MODEL_LAZY)
+      return HCU_OK; /* nothing was unwound: no frame to map */
     if (rc == HCU_OK)
       rc = map_frames(a);
     if (rc != HCU_NOT_READY)
@@ -730,10 +731,13 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (committed) {
     res->new_version = hcu_current_version();
     snprintf(res->message, sizeof res->message,
-             "version %d -> %d: %d functions switched (%.600s), %d frames "
+             "version %d -> %d%s: %d functions switched (%.600s), %d frames "
              "rebuilt, quiesce %llu us, pause %llu us",
-             res->old_version, res->new_version, res->nfunctions,
-             res->functions, res->nframes,
+             res->old_version, res->new_version,
+             req->model == HCU_MODEL_LAZY
+                 ? " (lazy: running frames finish in the code they started in)"
+                 : "",
+             res->nfunctions, res->functions, res->nframes,
              (unsigned long long)res->quiesce_us,
              (unsigned long long)res->pause_us);
     hcu_log("update: %s", res->message);

@@ -225,7 +225,8 @@ static const char *state_name(int st) {
 
 static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
-  hcu_eng.lazy = a->req->model == HCU_MODEL_LAZY;
+  __atomic_store_n(&hcu_eng.lazy, a->req->model == HCU_MODEL_LAZY,
+                   __ATOMIC_RELAXED);
   hcu_eng.decision = HCU_DEC_NONE;
   hcu_eng.first_parked_us = 0;
   hcu_eng.last_rebuilt_us = 0;

@@ -394,7 +394,8 @@ int Driver::link() {
 }
 
 int Driver::writePatchDescriptor(const std::string &Dir,
-                                 const std::string &Object) {
+                                 const std::string &Object,
+                                 const std::vector<json> &Units) {
   llvm::SmallString<256> Map(*Args.Mapping);
   fs::make_absolute(Map);
   path::remove_dots(Map, /*remove_dot_dot=*/true);
@@ -402,7 +403,10 @@ int Driver::writePatchDescriptor(const std::string &Dir,
   std::string Threads = "mapping_updates_v" + V;
   std::string Functions = "mapping_function_updates_v" + V;
   MappingTables Tables;
-  if (!scanMapping(*Args.Mapping, transformFlags(), Tables))
+  FrameMetadata Frames;
+  Frames.Base = &*Base;
+  Frames.PatchUnits = &Units;
+  if (!scanMapping(*Args.Mapping, transformFlags(), Frames, Tables))
     return 1;
   std::string Src;
   llvm::raw_string_ostream OS(Src);
@@ -481,7 +485,7 @@ int Driver::buildPatch() {
     return error("cannot create " + Dir + ": " + EC.message());
   llvm::SmallString<128> Info(Dir);
   path::append(Info, "patch_info.o");
-  if (int RC = writePatchDescriptor(Dir, std::string(Info)))
+  if (int RC = writePatchDescriptor(Dir, std::string(Info), Units))
     return RC;
 
   std::string Meta = metadataPathFor(Out);

@@ -9,6 +9,7 @@
 #ifndef HCU_TOOL_MAPPINGSCAN_H
 #define HCU_TOOL_MAPPINGSCAN_H
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,21 @@ struct MappingTables {
   std::vector<std::string> StackTransformers;
 };
 
+/// What the scan checks the mapping's frame record structs against: the
+/// metadata units of the running program (Base's) and of the patch.
+struct FrameMetadata {
+  const nlohmann::json *Base = nullptr;
+  const std::vector<nlohmann::json> *PatchUnits = nullptr;
+};
+
 /// Parses the mapping at Path; false (after printing file:line:col errors)
-/// if a stack transformer has the wrong signature or the file does not parse.
+/// if a stack transformer has the wrong signature, a frame record struct
+/// (hcu_stack_local_<fn>_v<N>_s, hcu_function_formal_<fn>_v<N>_s) does not
+/// match the record the transform made for that function, or the file does
+/// not parse.
 bool scanMapping(const std::string &Path,
                  const std::vector<std::string> &FrontEndFlags,
-                 MappingTables &Out);
+                 const FrameMetadata &Meta, MappingTables &Out);
 
 } // namespace hcu
 

@@ -178,6 +178,11 @@ static char *read_all(int fd, pid_t pid, int timeout_ms, size_t *len,
     ssize_t r = recv(fd, buf + n, cap - n - 1, 0);
     if (r < 0 && errno == EINTR)
       continue;
+    /* A process that answered before reading all of our request (a
+     * refusal, an oversized line) resets the connection after its answer:
+     * what arrived is the answer; parse_answer checks it is whole. */
+    if (r < 0 && errno == ECONNRESET && n > 0)
+      r = 0;
     if (r < 0) {
       fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
            "reading from pid %ld's control channel: %s", (long)pid,

@@ -60,6 +60,9 @@ int option_error(int c, char **argv);
 int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help);
 
 int cmd_apply(int argc, char **argv);
+int cmd_revert(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_messages(int argc, char **argv);
 

@@ -13,12 +13,17 @@
 
 static const char usage_text[] =
     "Usage: hcuapply [apply] -p PID [options] PATCH\n"
+    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json]\n"
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
+    "       hcuapply list [--json]\n"
+    "       hcuapply inspect [--json] PATCH\n"
     "       hcuapply --help | --version\n"
     "\n"
-    "Updates a running hcu program to the version in PATCH, or asks it about\n"
-    "its state. A subcommand is recognised only as the first argument.\n"
+    "Updates a running hcu program to the version in PATCH, reverts its\n"
+    "newest update, or asks it about its state; list shows this user's\n"
+    "updatable processes. A subcommand is recognised only as the first\n"
+    "argument. --json works with every subcommand.\n"
     "\n"
     "Options:\n"
     "  -p, --pid=PID                the process to talk to\n"
@@ -36,7 +41,9 @@ static const char usage_text[] =
     "\n"
     "Exit status:\n"
     "  0  success\n"
-    "  1  the update failed or was rolled back; the process is untouched\n"
+    "  1  the update or revert failed, was refused (updates disabled,\n"
+    "     nothing to revert, no reverse mapping) or rolled back; the\n"
+    "     process is untouched\n"
     "  2  usage error, or the patch file cannot be found\n"
     "  3  cannot reach the process: no such pid, no control channel,\n"
     "     permission denied, or no answer in time\n"
@@ -44,7 +51,9 @@ static const char usage_text[] =
     "\n"
     "Environment:\n"
     "  HCU_RUNTIME_DIR  directory of the control sockets (default\n"
-    "                   /tmp/hcu-<uid of the process>)\n";
+    "                   /tmp/hcu-<uid of the process>)\n"
+    "  (in the program's environment: HCU_DISABLE=1 turns updates off,\n"
+    "  HCU_FAULT=STEP makes an update step fail for tests; see hcuapply(1))\n";
 
 int usage_error(const char *fmt, ...) {
   va_list ap;
@@ -112,6 +121,12 @@ int main(int argc, char **argv) {
   /* Subcommands see argv[0] as their name, so getopt starts after it. */
   if (strcmp(first, "apply") == 0)
     return cmd_apply(argc - 1, argv + 1);
+  if (strcmp(first, "inspect") == 0)
+    return cmd_inspect(argc - 1, argv + 1);
+  if (strcmp(first, "list") == 0)
+    return cmd_list(argc - 1, argv + 1);
+  if (strcmp(first, "revert") == 0)
+    return cmd_revert(argc - 1, argv + 1);
   if (strcmp(first, "status") == 0)
     return cmd_status(argc - 1, argv + 1);
   if (strcmp(first, "messages") == 0)

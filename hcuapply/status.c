@@ -21,8 +21,29 @@ static void print_json(pid_t pid, const struct answer *ans) {
   json_number(stdout, answer_get(ans, "version"));
   printf(",\"build_id\":");
   json_string(stdout, get(ans, "build_id"));
-  printf(",\"updates_enabled\":%s,\"last_update\":",
+  printf(",\"updates_enabled\":%s,\"model\":",
          strcmp(get(ans, "updates_enabled"), "1") == 0 ? "true" : "false");
+  json_string(stdout, get(ans, "model"));
+  printf(",\"threads\":");
+  json_number(stdout, answer_get(ans, "threads"));
+  printf(",\"history\":[");
+  int first = 1;
+  for (size_t i = 0; i < ans->n; i++) {
+    char version[16], when[40], patch[4096];
+    if (strcmp(ans->keys[i], "history") != 0 ||
+        sscanf(ans->values[i], "%15s %39s %4095[^\n]", version, when,
+               patch) != 3)
+      continue;
+    printf("%s{\"version\":", first ? "" : ",");
+    json_number(stdout, version);
+    printf(",\"when\":");
+    json_string(stdout, when);
+    printf(",\"patch\":");
+    json_string(stdout, patch);
+    printf("}");
+    first = 0;
+  }
+  printf("],\"last_update\":");
   if (strcmp(get(ans, "last_update"), "1") != 0) {
     printf("null}\n");
     return;
@@ -50,6 +71,21 @@ static void print_human(pid_t pid, const struct answer *ans) {
          get(ans, "version"),
          *get(ans, "build_id") ? get(ans, "build_id") : "(none)",
          enabled ? "enabled" : "disabled");
+  printf("model: %s, threads: %s\n", get(ans, "model"), get(ans, "threads"));
+  int any = 0;
+  for (size_t i = 0; i < ans->n; i++)
+    if (strcmp(ans->keys[i], "history") == 0) {
+      if (!any)
+        printf("updates in effect (oldest first):\n");
+      char version[16], when[40], patch[4096];
+      if (sscanf(ans->values[i], "%15s %39s %4095[^\n]", version, when,
+                 patch) == 3)
+        printf("  version %s, applied %s from %s\n", version, when, patch);
+      any = 1;
+    }
+  if (!any)
+    printf("updates in effect: none (running the version it was started "
+           "with)\n");
   if (strcmp(get(ans, "last_update"), "1") != 0) {
     printf("last update: none\n");
     return;

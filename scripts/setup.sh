@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build python3 procps
   clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
-  nlohmann-json3-dev libgtest-dev
+  nlohmann-json3-dev libgtest-dev libclang-rt-19-dev
 )
 
 if [ "${1:-}" = "--differential" ]; then

@@ -39,6 +39,11 @@ if config.hcu_sanitize in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitizer")
 else:
     config.substitutions.append(("%test_cflags", ""))
-for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "HCU_SOAK_UPDATES"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# security.test runs hcuapply as another uid (setpriv), which needs root.
+import shutil
+if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
+    config.available_features.add("root-setpriv")

@@ -71,4 +71,10 @@ typedef struct hcu_mapping_algorithmic_equivalence {
 int HCU_datatype_transformations_function(void)
     __attribute__((weak, visibility("hidden")));
 
+/* The reverse of the above, run by `hcuapply revert`: fills the previous
+ * version's storage from the new one. A patch whose mapping changes the
+ * layout of globals can be reverted only if it defines this. Optional. */
+int HCU_datatype_reverse_transformations_function(void)
+    __attribute__((weak, visibility("hidden")));
+
 #endif /* HCU_MAPPINGS_H */

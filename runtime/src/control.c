@@ -21,7 +21,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hcu/hcu.h"
 #include "hcu_internal.h"
+#include "hcu_history.h"
 #include "hcu_protocol.h"
 
 /* ---- Request parser (pure) ----------------------------------------------*/
@@ -135,10 +137,13 @@ static int apply_key_id(const char *tok, size_t len) {
   return 0;
 }
 
-/* key=value arguments of apply; status and messages take none. */
+/* key=value arguments of apply and revert; status and messages take none.
+ * revert takes apply's keys but path and model (it undoes the newest
+ * update, with the model that update used). */
 static int parse_apply_args(const char *p, const char *end,
                             struct hcu_apply_request *a, char *err,
                             size_t errsz) {
+  const char *verb = a->revert ? "revert" : "apply";
   char small[64];
   const char *tok;
   size_t len;
@@ -151,9 +156,9 @@ static int parse_apply_args(const char *p, const char *end,
                   show(tok, len, q, sizeof q));
     size_t klen = (size_t)(eq - tok);
     int key = apply_key_id(tok, klen);
-    if (!key)
-      return perr(err, errsz, "unknown key '%s' for apply",
-                  show(tok, klen, q, sizeof q));
+    if (!key || (a->revert && (key == KEY_PATH || key == KEY_MODEL)))
+      return perr(err, errsz, "unknown key '%s' for %s",
+                  show(tok, klen, q, sizeof q), verb);
     if (seen & key)
       return perr(err, errsz, "duplicate key '%.*s'", (int)klen, tok);
     seen |= key;
@@ -175,7 +180,7 @@ static int parse_apply_args(const char *p, const char *end,
   }
   if (r < 0)
     return perr(err, errsz, "empty field (two spaces, or a trailing space)");
-  if (!(seen & KEY_PATH))
+  if (!(seen & KEY_PATH) && !a->revert)
     return perr(err, errsz, "apply needs path=<absolute path of the patch>");
   return HCU_OK;
 }
@@ -209,10 +214,13 @@ int hcu_parse_request(const char *buf, size_t len, struct hcu_request *req,
   if (r < 0)
     return perr(err, errsz, "empty field (two spaces, or a trailing space)");
   if (r == 0)
-    return perr(err, errsz, "missing verb (apply, status or messages)");
+    return perr(err, errsz,
+                "missing verb (apply, revert, status or messages)");
 
-  if (token_is(tok, tlen, "apply")) {
-    req->verb = HCU_VERB_APPLY;
+  int revert = token_is(tok, tlen, "revert");
+  if (revert || token_is(tok, tlen, "apply")) {
+    req->verb = revert ? HCU_VERB_REVERT : HCU_VERB_APPLY;
+    req->apply.revert = revert;
     req->apply.model = HCU_MODEL_IMMEDIATE;
     r = parse_apply_args(p, nl, &req->apply, err, errsz);
     if (r != HCU_OK)
@@ -320,6 +328,15 @@ void hcu_control_set_updates_enabled(int enabled) {
   atomic_store(&updates_enabled, enabled != 0);
 }
 
+int hcu_control_updates_enabled(void) { return atomic_load(&updates_enabled); }
+
+int hcu_set_updates_enabled(int enabled) {
+  int was = atomic_exchange(&updates_enabled, enabled != 0);
+  if (was != (enabled != 0))
+    hcu_log("updates %s by the program", enabled ? "enabled" : "disabled");
+  return was;
+}
+
 static void put_result(struct writer *w, const char *prefix,
                        const struct hcu_apply_result *r) {
   struct {
@@ -345,11 +362,21 @@ static void put_result(struct writer *w, const char *prefix,
 static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   static struct hcu_apply_result res; /* 3 KiB: off the control stack */
   if (!atomic_load(&updates_enabled)) {
-    answer_error(w, HCU_ERR_DISABLED, hcu_strerror(HCU_ERR_DISABLED));
+    const char *env = getenv("HCU_DISABLE");
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s%s", hcu_strerror(HCU_ERR_DISABLED),
+             env && strcmp(env, "1") == 0
+                 ? " (HCU_DISABLE=1 in its environment)"
+                 : " (by the program, or the runtime could not register "
+                   "its main thread: see hcuapply messages)");
+    hcu_log("control: refused an update: updates are disabled");
+    answer_error(w, HCU_ERR_DISABLED, msg);
     return;
   }
   memset(&res, 0, sizeof res);
-  if (req->timeout_ms)
+  if (req->revert)
+    hcu_log("revert requested%s", req->dry_run ? " (dry run)" : "");
+  else if (req->timeout_ms)
     hcu_log("update requested: %s (%s%s, timeout %u ms)", req->path,
             req->model == HCU_MODEL_LAZY ? "lazy" : "immediate",
             req->dry_run ? ", dry run" : "", req->timeout_ms);
@@ -371,6 +398,18 @@ static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   w_end(w);
 }
 
+/* One "history" line per committed update still in effect, oldest first:
+ * "<version> <UTC time> <patch path>". */
+static void put_history(struct writer *w, const struct hcu_history *h) {
+  if (!h)
+    return;
+  put_history(w, h->prev);
+  char line[PATH_MAX + 64];
+  snprintf(line, sizeof line, "%d %s %s", h->version, h->when,
+           h->path);
+  w_kv(w, "history", line);
+}
+
 static void do_status(struct writer *w) {
   const char *build = hcu_build_id();
   w_status_line(w, HCU_OK);
@@ -379,6 +418,9 @@ static void do_status(struct writer *w) {
   w_kv(w, "build_id", build ? build : "");
   w_kv_num(w, "updates_enabled", atomic_load(&updates_enabled));
   w_kv(w, "protocol", HCU_PROTO_MAGIC);
+  w_kv(w, "model", "immediate");
+  w_kv_num(w, "threads", hcu_history_threads());
+  put_history(w, hcu_history_top());
   w_kv_num(w, "last_update", have_last);
   if (have_last) {
     w_kv_num(w, "last_code", last_result.code);
@@ -485,7 +527,7 @@ void hcu_control_handle(int fd) {
     ssize_t n = read_request(fd, buf, sizeof buf, err, sizeof err);
     if (n >= 0 &&
         hcu_parse_request(buf, (size_t)n, &req, err, sizeof err) == HCU_OK) {
-      if (req.verb == HCU_VERB_APPLY)
+      if (req.verb == HCU_VERB_APPLY || req.verb == HCU_VERB_REVERT)
         do_apply(&w, &req.apply);
       else if (req.verb == HCU_VERB_STATUS)
         do_status(&w);
@@ -496,6 +538,10 @@ void hcu_control_handle(int fd) {
       answer_error(&w, HCU_ERR_PROTOCOL, err);
     }
   }
+  /* Request bytes left unread make the kernel reset the connection, which
+   * can cost the client our answer: drain what has arrived (bounded). */
+  for (int i = 0; i < 16 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; i++)
+    ;
   atomic_store(&conn_fd, -1);
   close(fd);
   pthread_mutex_unlock(&handle_lock);

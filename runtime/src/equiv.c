@@ -3,15 +3,14 @@
  * continues in another function at a mapped continuation point, and stack
  * transformers, which fill a new frame record from the old one. update.c's
  * map_frames applies them; this file resolves and checks them when the patch
- * is loaded (before any thread is stopped) and runs transformers under a
- * guard so that a crashing one rolls the update back. */
-#include <setjmp.h>
-#include <signal.h>
+ * is loaded (before any thread is stopped) and runs stack transformers under
+ * fault.c's crash guard so that a crashing one rolls the update back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hcu_engine.h"
+#include "hcu_fault.h"
 
 static const char *map_name(const struct hcu_patch_info *i) {
   return i->mapping_file ? i->mapping_file : "the mapping";
@@ -238,6 +237,8 @@ const char *hcu_rules_callee(const struct hcu_frame_rules *r,
 hcu_stack_transformer_fn hcu_rules_transformer(const struct hcu_frame_rules *r,
                                                const struct hcu_func_desc *nf) {
   const struct hcu_patch_info *i = r->info;
+  if (!i) /* a revert: the mapping's rules do not apply backwards */
+    return NULL;
   for (int k = 0; k < i->nstack_transformers; k++) {
     const char *f = i->stack_transformers[k].function;
     if (strcmp(f, nf->key) == 0 || strcmp(f, nf->name) == 0)
@@ -246,73 +247,27 @@ hcu_stack_transformer_fn hcu_rules_transformer(const struct hcu_frame_rules *r,
   return NULL;
 }
 
-/* ---- Running mapping code under a guard ----------------------------------
- * Every program thread is stopped while transformers run on the control
- * thread; a fault there jumps back here and the update rolls back. A fault
- * on any other thread meanwhile goes to the handler that was installed
- * before (the faulting instruction runs again once that is back). */
+/* ---- Running a stack transformer under the crash guard (fault.c) --------
+ * The guard calls an int (*)(void); the engine runs one update at a time on
+ * one thread, so the call's arguments can wait in a static. */
 
-static sigjmp_buf guard_jmp;
-static volatile sig_atomic_t guard_on;
-static pthread_t guard_thread;
-static const int guard_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
-#define NGUARD (sizeof guard_sigs / sizeof guard_sigs[0])
-static struct sigaction guard_old[NGUARD];
-
-static void guard_handler(int sig) {
-  if (guard_on && pthread_equal(pthread_self(), guard_thread)) {
-    guard_on = 0;
-    siglongjmp(guard_jmp, sig);
-  }
-  for (size_t k = 0; k < NGUARD; k++)
-    if (guard_sigs[k] == sig)
-      sigaction(sig, &guard_old[k], NULL);
-}
-
-int hcu_guarded_call(void (*call)(void *), void *arg) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = guard_handler;
-  sa.sa_flags = SA_NODEFER;
-  sigemptyset(&sa.sa_mask);
-  for (size_t k = 0; k < NGUARD; k++)
-    sigaction(guard_sigs[k], &sa, &guard_old[k]);
-  /* The control thread blocks every signal; a blocked synchronous fault
-   * would kill the process. sigsetjmp saves this mask, siglongjmp and the
-   * end restore it. */
-  sigset_t unblock, saved;
-  sigemptyset(&unblock);
-  for (size_t k = 0; k < NGUARD; k++)
-    sigaddset(&unblock, guard_sigs[k]);
-  pthread_sigmask(SIG_UNBLOCK, &unblock, &saved);
-  guard_thread = pthread_self();
-  volatile int sig = 0;
-  int got = sigsetjmp(guard_jmp, 1);
-  if (got == 0) {
-    guard_on = 1;
-    call(arg);
-    guard_on = 0;
-  } else {
-    sig = got;
-  }
-  pthread_sigmask(SIG_SETMASK, &saved, NULL);
-  for (size_t k = 0; k < NGUARD; k++)
-    sigaction(guard_sigs[k], &guard_old[k], NULL);
-  return sig;
-}
-
-struct xform_call {
+static struct {
   hcu_stack_transformer_fn fn;
   void *to, *from, *params;
-};
+} xform_call;
 
-static void call_xform(void *p) {
-  struct xform_call *c = p;
-  c->fn(c->to, c->from, c->params);
+static int call_xform(void) {
+  xform_call.fn(xform_call.to, xform_call.from, xform_call.params);
+  return 0;
 }
 
 int hcu_run_stack_transformer(hcu_stack_transformer_fn fn, void *to,
                               void *from, void *params) {
-  struct xform_call c = {fn, to, from, params};
-  return hcu_guarded_call(call_xform, &c);
+  xform_call.fn = fn;
+  xform_call.to = to;
+  xform_call.from = from;
+  xform_call.params = params;
+  int sig = 0;
+  hcu_fault_guarded_call(call_xform, 0, &sig);
+  return sig;
 }

@@ -190,6 +190,14 @@ struct hcu_fn_update {
 void hcu_registry_commit(struct hcu_unit_desc *units,
                          const struct hcu_fn_update *u, int n, int version);
 int hcu_same_key(const struct hcu_func_desc *a, const struct hcu_func_desc *b);
+/* Revert: the key of a function the committed patch (units, with its
+ * updates u) added to the program, or 0 if it added none. */
+const char *hcu_registry_added_key(const struct hcu_unit_desc *units,
+                                   const struct hcu_fn_update *u, int n);
+/* Undoes a commit; u maps the patch's descriptors (old_fn) back to the
+ * previous ones (new_fn). Forgets every unit and entry of the patch. */
+void hcu_registry_revert(const struct hcu_unit_desc *units,
+                         const struct hcu_fn_update *u, int n, int version);
 
 /* ---- What the mapping says about active frames (equiv.c) -----------------*/
 
@@ -235,9 +243,7 @@ const char *hcu_rules_callee(const struct hcu_frame_rules *r,
                              const char *callee);
 hcu_stack_transformer_fn hcu_rules_transformer(const struct hcu_frame_rules *r,
                                                const struct hcu_func_desc *nf);
-/* Runs call(arg) on the control thread; a fault inside it returns the signal
- * number instead of killing the process (0 if none). */
-int hcu_guarded_call(void (*call)(void *), void *arg);
+/* Under the crash guard: the signal number if it crashed, else 0. */
 int hcu_run_stack_transformer(hcu_stack_transformer_fn fn, void *to,
                               void *from, void *params);
 

@@ -20,6 +20,7 @@ struct hcu_apply_request {
   int model;            /* enum hcu_update_model */
   int dry_run;          /* validate and quiesce, then roll back */
   unsigned timeout_ms;  /* quiescence timeout; 0 = default */
+  int revert;           /* undo the newest update (path unused) */
 };
 
 struct hcu_apply_result {
@@ -49,6 +50,7 @@ int hcu_control_start(void);
 
 /* Whether apply requests reach the engine; status reports it. */
 void hcu_control_set_updates_enabled(int enabled);
+int hcu_control_updates_enabled(void);
 
 /* Nonzero on the control thread (the engine may assert it). */
 int hcu_is_control_thread(void);

@@ -27,7 +27,8 @@ enum hcu_verb {
   HCU_VERB_NONE = 0,
   HCU_VERB_APPLY = 1,
   HCU_VERB_STATUS = 2,
-  HCU_VERB_MESSAGES = 3
+  HCU_VERB_MESSAGES = 3,
+  HCU_VERB_REVERT = 4 /* an apply request with revert set */
 };
 
 struct hcu_request {

@@ -162,11 +162,11 @@ __attribute__((constructor(101))) static void hcu_init(void) {
     hcu_control_set_updates_enabled(0);
   }
 
+  /* HCU_DISABLE=1 turns updates off, not the channel: hcuapply status
+   * still answers and apply is refused with the reason. */
   const char *dis = getenv("HCU_DISABLE");
-  if (dis && strcmp(dis, "1") == 0) {
+  if (dis && strcmp(dis, "1") == 0)
     hcu_log("init: updates disabled (HCU_DISABLE=1)");
-    return;
-  }
   int rc = hcu_control_start();
   if (rc != HCU_OK)
     hcu_log("init: no control channel (%s); the program runs without updates",

@@ -292,3 +292,58 @@ void hcu_registry_commit(struct hcu_unit_desc *list,
   __atomic_store_n(&program_version, version, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&reg_lock);
 }
+
+/* ---- Revert (history.c, update.c) -----------------------------------------*/
+
+static int in_units(const struct hcu_unit_desc *list,
+                    const struct hcu_func_desc *f) {
+  for (const struct hcu_unit_desc *u = list; u; u = u->next)
+    if (f >= u->funcs && f < u->funcs + u->nfuncs)
+      return 1;
+  return 0;
+}
+
+const char *hcu_registry_added_key(const struct hcu_unit_desc *list,
+                                   const struct hcu_fn_update *u, int n) {
+  const char *added = NULL;
+  pthread_mutex_lock(&reg_lock);
+  for (size_t i = 0; i < ntab && !added; i++) {
+    if (!in_units(list, tab[i].cur))
+      continue;
+    int switched = 0;
+    for (int k = 0; k < n && !switched; k++)
+      switched = strcmp(u[k].old_fn->key, tab[i].key) == 0;
+    if (!switched)
+      added = tab[i].key;
+  }
+  pthread_mutex_unlock(&reg_lock);
+  return added;
+}
+
+void hcu_registry_revert(const struct hcu_unit_desc *list,
+                         const struct hcu_fn_update *u, int n, int version) {
+  pthread_mutex_lock(&reg_lock);
+  for (int i = 0; i < n; i++) {
+    struct fn_entry *e = find_key(u[i].new_fn->key);
+    if (e)
+      e->cur = u[i].new_fn;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < ntab; i++)
+    if (!in_units(list, tab[i].cur))
+      tab[k++] = tab[i];
+  ntab = k;
+  struct hcu_unit_desc **pp = &units;
+  while (*pp) {
+    int theirs = 0;
+    for (const struct hcu_unit_desc *p = list; p && !theirs; p = p->next)
+      theirs = p == *pp;
+    if (theirs)
+      *pp = (*pp)->next; /* list's own links are left as they were */
+    else
+      pp = &(*pp)->next;
+  }
+  units_tail = pp;
+  __atomic_store_n(&program_version, version, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&reg_lock);
+}

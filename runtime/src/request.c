@@ -28,9 +28,8 @@ static void *apply_requested(void *p) {
 }
 
 int hcu_request_update(const char *patch_path, const char *model) {
-  const char *disable = getenv("HCU_DISABLE");
-  if (disable && strcmp(disable, "1") == 0) {
-    hcu_log("request: updates are disabled (HCU_DISABLE=1)");
+  if (!hcu_control_updates_enabled()) {
+    hcu_log("request: updates are disabled in this process");
     return HCU_ERR_DISABLED;
   }
   if (!patch_path || !*patch_path)

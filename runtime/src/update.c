@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hcu_constraints.h"
 #include "hcu_engine.h"
+#include "hcu_fault.h"
+#include "hcu_history.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -27,6 +30,11 @@ struct apply {
   unsigned timeout_ms;
   int quiesce_started;
   uint64_t t_request;
+  struct hcu_constraint_set *cons; /* the patch's safety constraints */
+  uint64_t t_first;                /* first stop request */
+  int late;                        /* a retry's release left a thread late */
+  struct hcu_history *hist;           /* apply: pushed at the commit */
+  struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
   struct hcu_frame_rules rules; /* equivalences, stack transformers */
 };
 
@@ -159,6 +167,11 @@ static int resolve_functions(struct apply *a) {
     a->upd[a->nupd].new_fn = n;
     a->nupd++;
   }
+  if (hcu_fault_fire(HCU_FAULT_BIND))
+    return fail(a, HCU_ERR_MAPPING,
+                "the patch's slot for %s did not bind to the program's: "
+                "injected fault (HCU_FAULT=bind); nothing was changed",
+                a->upd[0].old_fn->key);
   return HCU_OK;
 }
 
@@ -168,6 +181,11 @@ static int load_patch(struct apply *a) {
       a->req->model != HCU_MODEL_LAZY)
     return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
                 a->req->model);
+  if (hcu_fault_fire(HCU_FAULT_LOAD))
+    return fail(a, HCU_ERR_PATCH_LOAD,
+                "cannot load %s: injected fault (HCU_FAULT=load); nothing was "
+                "changed",
+                path);
   int nbad = 0;
   hcu_registry_begin_load();
   dlerror();
@@ -202,6 +220,9 @@ static int load_patch(struct apply *a) {
   if (rc == HCU_OK)
     rc = hcu_rules_load(&a->rules, a->info, a->units, a->upd, a->nupd,
                         a->res->message, sizeof a->res->message);
+  if (rc == HCU_OK)
+    rc = hcu_constraints_load(a->info, hcu_registry_find, &a->cons,
+                              a->res->message, sizeof a->res->message);
   if (rc == HCU_OK && hcu_registry_prepare(a->units) != 0)
     rc = fail(a, HCU_ERR_NOMEM, "out of memory registering the patch");
   return rc;
@@ -236,7 +257,9 @@ static int quiesce(struct apply *a) {
   __atomic_store_n(&hcu_update_pending, 1, __ATOMIC_RELEASE);
   a->quiesce_started = 1;
   a->t_request = hcu_now_us();
-  uint64_t deadline = a->t_request + (uint64_t)a->timeout_ms * 1000u;
+  if (!a->t_first)
+    a->t_first = a->t_request;
+  uint64_t deadline = a->t_first + (uint64_t)a->timeout_ms * 1000u;
 
   pthread_mutex_lock(&hcu_eng.lock);
   while (hcu_threads_not_in(HCU_T_PARKED) > 0) {
@@ -271,8 +294,63 @@ static int quiesce(struct apply *a) {
     pthread_cond_timedwait(&hcu_eng.cv, &hcu_eng.lock, &ts);
   }
   pthread_mutex_unlock(&hcu_eng.lock);
-  a->res->quiesce_us = hcu_now_us() - a->t_request;
+  a->res->quiesce_us = hcu_now_us() - a->t_first;
+  if (hcu_fault_fire(HCU_FAULT_TIMEOUT))
+    return fail(a, HCU_ERR_TIMEOUT,
+                "not every thread reached an update point within %u ms: "
+                "injected fault (HCU_FAULT=timeout); nothing was changed",
+                a->timeout_ms);
   return HCU_OK;
+}
+
+static int release(struct apply *a, int decision);
+static int map_frames(struct apply *a);
+
+/* Stops every thread where the safety constraints allow the update: while
+ * they forbid it, the threads go on in the old version (a rollback of this
+ * attempt) and the engine asks again, until the timeout. */
+static int quiesce_allowed(struct apply *a) {
+  char why[sizeof a->res->message];
+  unsigned wait_ms = 1;
+  int logged = 0;
+  for (;;) {
+    int rc = quiesce(a), unmapped = 0;
+    if (rc != HCU_OK)
+      return rc;
+    if (hcu_constraints_allow(a->cons, why, sizeof why)) {
+      /* Lazy: nothing was unwound, no frame to map. Otherwise a thread
+       * stopped where an algorithmic equivalence cannot continue it is
+       * not ready yet either (equiv.c). */
+      if (a->req->model == HCU_MODEL_LAZY)
+        return HCU_OK;
+      rc = map_frames(a);
+      if (rc != HCU_NOT_READY)
+        return rc;
+      snprintf(why, sizeof why, "%s", a->res->message);
+      unmapped = 1;
+    }
+    if (!logged++)
+      hcu_log("update: %s; retrying until the timeout", why);
+    uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
+    if (hcu_now_us() + wait_ms * 1000u >= end)
+      return fail(a, HCU_ERR_TIMEOUT,
+                  unmapped ? "no thread state the mapping can continue from "
+                             "within %u ms: %s; nothing was changed"
+                           : "the safety constraints did not allow the "
+                             "update within %u ms: %s; nothing was changed",
+                  a->timeout_ms, why);
+    a->quiesce_started = 0;
+    if (release(a, HCU_DEC_ROLLBACK)) {
+      a->late = 1;
+      return fail(a, HCU_ERR_TIMEOUT,
+                  "a thread did not resume in time between two attempts "
+                  "(%s); nothing was changed",
+                  why);
+    }
+    struct timespec ts = {0, (long)wait_ms * 1000000L};
+    nanosleep(&ts, NULL);
+    wait_ms = wait_ms < 32 ? wait_ms * 2 : 50;
+  }
 }
 
 /* ---- Mapping frame records -----------------------------------------------*/
@@ -353,9 +431,10 @@ static int run_transformer(struct apply *a, const struct hcu_thread *t,
   int sig = hcu_run_stack_transformer(x, n->locals, r->locals, n->formals);
   if (sig)
     return fail(a, HCU_ERR_TRANSFORMER,
-                "%s: HCU_stack_transformer__%s crashed (%s) mapping the frame "
-                "of %s in thread %s; nothing was changed",
-                map, n->fn->name, strsignal(sig), r->fn->key, t->name);
+                "%s: HCU_stack_transformer__%s crashed (SIG%s) mapping the "
+                "frame of %s in thread %s; nothing was changed",
+                map, n->fn->name, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                r->fn->key, t->name);
   if (nfields->cp == -1 && nfields->kind == -1)
     return fail(a, HCU_ERR_TRANSFORMER,
                 "%s: HCU_stack_transformer__%s did not call "
@@ -511,6 +590,11 @@ static void drop_mapped(void) {
 /* Builds every parked thread's new records beside the old ones. */
 static int map_frames(struct apply *a) {
   int rc = HCU_OK;
+  if (hcu_fault_fire(HCU_FAULT_REBUILD))
+    return fail(a, HCU_ERR_FRAME,
+                "the stacks cannot be rebuilt in version %d: injected fault "
+                "(HCU_FAULT=rebuild); nothing was changed",
+                a->info->new_version);
   pthread_mutex_lock(&hcu_eng.lock);
   for (struct hcu_thread *t = hcu_eng.threads; t && rc == HCU_OK;
        t = t->next) {
@@ -559,6 +643,39 @@ static int map_frames(struct apply *a) {
   return rc;
 }
 
+/* ---- Datatype transformers ----------------------------------------------*/
+
+/* Under the crash guard: a fault inside the patch's code before the commit
+ * is a failed update, not a dead process (fault.c). */
+static int run_transformers(struct apply *a) {
+  const char *map =
+      a->info->mapping_file ? a->info->mapping_file : a->req->path;
+  int crash = hcu_fault_fire(HCU_FAULT_TRANSFORMER_CRASH);
+  int refuse = !crash && hcu_fault_fire(HCU_FAULT_TRANSFORMER);
+  if (!a->info->datatype_transformations && !crash && !refuse)
+    return HCU_OK;
+  int sig = 0;
+  int t = hcu_fault_guarded_call(a->info->datatype_transformations, crash,
+                                 &sig);
+  if (sig)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: a datatype transformer crashed (SIG%s)%s; nothing was "
+                "changed",
+                map, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                crash ? ": injected fault (HCU_FAULT=transformer-crash)" : "");
+  if (t != 0)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers returned %d; nothing was "
+                "changed",
+                map, t);
+  if (refuse)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: the datatype transformers failed: injected fault "
+                "(HCU_FAULT=transformer); nothing was changed",
+                map);
+  return HCU_OK;
+}
+
 /* ---- Commit, release, rollback -------------------------------------------*/
 
 static void list_functions(struct apply *a) {
@@ -576,9 +693,27 @@ static void commit(struct apply *a) {
     const struct hcu_fn_update *u = &a->upd[k];
     __atomic_store_n(u->old_fn->slot, u->new_fn->impl, __ATOMIC_RELEASE);
   }
+  if (a->req->revert) {
+    hcu_registry_revert(a->hist->units, a->upd, a->nupd,
+                        a->info->new_version);
+    return; /* the patch is unloaded after the release */
+  }
   hcu_registry_commit(a->units, a->upd, a->nupd, a->info->new_version);
+  /* New code now runs: the patch stays loaded, recorded for a revert. */
+  a->hist->handle = a->handle;
+  a->hist->units = a->units;
+  a->hist->upd = a->upd;
+  a->hist->nupd = a->nupd;
+  a->hist->info = a->info;
+  a->hist->version = a->info->new_version;
+  int (*const *reverse)(void) =
+      dlsym(a->handle, "hcu_patch_reverse_transformations");
+  a->hist->reverse = reverse ? *reverse : NULL;
+  hcu_history_push(a->hist);
+  a->hist = NULL;
+  a->upd = NULL;
   a->units = NULL;
-  a->handle = NULL; /* new code now runs: the patch stays loaded */
+  a->handle = NULL;
 }
 
 /* Lets the parked threads go (with mapped records on commit, their own on
@@ -632,66 +767,64 @@ static void unload(struct apply *a) {
   a->handle = NULL;
 }
 
-/* Stops every thread and maps its frames. A thread stopped where an
- * equivalence cannot continue it is let go in the old code and the update
- * tried again shortly, until the timeout. */
-static int stop_where_mappable(struct apply *a) {
-  uint64_t deadline = hcu_now_us() + (uint64_t)a->timeout_ms * 1000u;
-  char last[sizeof a->res->message];
-  int tries = 0;
-  for (;;) {
-    int rc = quiesce(a);
-    if (rc == HCU_OK && a->req->model == HCU_MODEL_LAZY)
-      return HCU_OK; /* nothing was unwound: no frame to map */
-    if (rc == HCU_OK)
-      rc = map_frames(a);
-    if (rc != HCU_NOT_READY)
-      return rc;
-    tries++;
-    snprintf(last, sizeof last, "%s", a->res->message);
-    int late = release(a, HCU_DEC_ROLLBACK);
-    a->quiesce_started = 0;
-    if (late)
-      return fail(a, HCU_ERR_INTERNAL,
-                  "a thread did not resume after try %d to stop at a mappable "
-                  "point (%s)",
-                  tries, last);
-    if (hcu_now_us() >= deadline)
-      return fail(a, HCU_ERR_TIMEOUT,
-                  "no thread state the mapping can continue from within %u ms "
-                  "(%d tries); last: %s; nothing was changed",
-                  a->timeout_ms, tries, last);
-    struct timespec ts = {0, 1000000L};
-    nanosleep(&ts, NULL);
+/* ---- Revert -----------------------------------------------------------------
+ * The newest committed update, run backwards through the same steps: its
+ * patch's functions are the "old" side, the previous descriptors the "new"
+ * one, and the reverse datatype transformers (if the mapping changed the
+ * layout of globals it must provide them) fill the old storage. After the
+ * commit no frame runs the patch's code and its patch is unloaded. */
+
+static int load_revert(struct apply *a) {
+  struct hcu_history *h = hcu_history_top();
+  if (!h)
+    return fail(a, HCU_ERR_WRONG_VERSION,
+                "nothing to revert: version %d is the program as it was "
+                "started, no update was applied since",
+                hcu_current_version());
+  a->hist = h;
+  const struct hcu_patch_info *i = h->info;
+  const char *map = i->mapping_file ? i->mapping_file : h->path;
+  if (i->datatype_transformations && !h->reverse)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s changes the layout of "
+                "globals and has no reverse mapping "
+                "(HCU_datatype_reverse_transformations_function); apply a "
+                "patch to a new version instead",
+                i->new_version, i->base_version, map);
+  const char *added = hcu_registry_added_key(h->units, h->upd, h->nupd);
+  if (added)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: %s added function %s, which "
+                "the previous version does not have (pointers to it may be "
+                "stored anywhere)",
+                i->new_version, i->base_version, h->path, added);
+  a->upd = calloc((size_t)(h->nupd ? h->nupd : 1), sizeof *a->upd);
+  if (!a->upd)
+    return fail(a, HCU_ERR_NOMEM, "out of memory preparing the revert");
+  for (int k = 0; k < h->nupd; k++) {
+    a->upd[k].old_fn = h->upd[k].new_fn;
+    a->upd[k].new_fn = h->upd[k].old_fn;
   }
-}
-
-struct dt_call {
-  int (*fn)(void);
-  int rc;
-};
-
-static void call_dt(void *p) {
-  struct dt_call *c = p;
-  c->rc = c->fn();
-}
-
-static int run_datatype_transformers(struct apply *a) {
-  const char *map = a->info->mapping_file ? a->info->mapping_file
-                                          : a->req->path;
-  struct dt_call c = {a->info->datatype_transformations, 0};
-  int sig = hcu_guarded_call(call_dt, &c);
-  if (sig)
-    return fail(a, HCU_ERR_TRANSFORMER,
-                "%s: the datatype transformers crashed (%s); nothing was "
-                "changed",
-                map, strsignal(sig));
-  if (c.rc != 0)
-    return fail(a, HCU_ERR_TRANSFORMER,
-                "%s: the datatype transformers returned %d; nothing was "
-                "changed",
-                map, c.rc);
+  a->nupd = h->nupd;
+  a->revert_info = *i;
+  a->revert_info.base_version = i->new_version;
+  a->revert_info.new_version = i->base_version;
+  a->revert_info.datatype_transformations = h->reverse;
+  a->info = &a->revert_info;
   return HCU_OK;
+}
+
+/* After a committed revert: every thread has rebuilt in the previous
+ * version's code, so the patch can go. A thread still rebuilding (late)
+ * keeps it loaded: leaking a patch is better than unmapping live code. */
+static void unload_reverted(int late) {
+  struct hcu_history *h = hcu_history_pop();
+  if (late)
+    hcu_log("update: %s stays loaded (a thread was still rebuilding)",
+            h->path);
+  else if (dlclose(h->handle) != 0)
+    hcu_log("update: dlclose %s: %s", h->path, dlerror());
+  hcu_history_free(h);
 }
 
 int hcu_update_apply(const struct hcu_apply_request *req,
@@ -709,12 +842,14 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (busy)
     return fail(&a, HCU_ERR_BUSY, "another update is in progress");
 
-  int rc = load_patch(&a);
+  int rc = req->revert ? load_revert(&a) : load_patch(&a);
+  if (rc == HCU_OK && !req->revert && !(a.hist = hcu_history_new(req->path)))
+    rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
   if (rc == HCU_OK)
-    rc = stop_where_mappable(&a);
+    rc = quiesce_allowed(&a);
   int dry = rc == HCU_OK && req->dry_run;
-  if (rc == HCU_OK && !dry && a.info->datatype_transformations)
-    rc = run_datatype_transformers(&a);
+  if (rc == HCU_OK && !dry)
+    rc = run_transformers(&a);
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)
@@ -726,15 +861,22 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
   if (!committed)
     unload(&a);
+  else if (req->revert)
+    unload_reverted(late);
   hcu_rules_free(&a.rules);
   free(a.upd);
+  hcu_constraints_free(a.cons);
+  late |= a.late;
+  if (!req->revert)
+    hcu_history_free(a.hist);
 
   if (committed) {
     res->new_version = hcu_current_version();
     snprintf(res->message, sizeof res->message,
-             "version %d -> %d%s: %d functions switched (%.600s), %d frames "
-             "rebuilt, quiesce %llu us, pause %llu us",
-             res->old_version, res->new_version,
+             "%sversion %d -> %d%s: %d functions switched (%.600s), %d "
+             "frames rebuilt, quiesce %llu us, pause %llu us",
+             req->revert ? "reverted " : "", res->old_version,
+             res->new_version,
              req->model == HCU_MODEL_LAZY
                  ? " (lazy: running frames finish in the code they started in)"
                  : "",
@@ -743,6 +885,7 @@ int hcu_update_apply(const struct hcu_apply_request *req,
              (unsigned long long)res->pause_us);
     hcu_log("update: %s", res->message);
   } else if (dry) {
+    res->new_version = new_version; /* the one it would run */
     snprintf(res->message, sizeof res->message,
              "dry run: version %d -> %d would switch %d functions (%.600s) and "
              "map %d frames; nothing was changed",
@@ -750,7 +893,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
              res->nframes);
     hcu_log("update: %s", res->message);
   } else {
-    hcu_log("update: %s refused (%s): %s", req->path, hcu_error_name(rc),
+    hcu_log("update: %s refused (%s): %s",
+            req->revert ? "revert" : req->path, hcu_error_name(rc),
             res->message);
   }
   if (!late) {

@@ -80,7 +80,7 @@ expect_hook 3 "badtype.so -> HCU_ERR_FRAME .*local 'i' of type 'long', the new v
 expect_hook 4 "badmap.so -> HCU_ERR_MAPPING .*tick -> tock: the patch has no function 'tock'"
 expect_hook 5 "badxform.so -> HCU_ERR_TRANSFORMER .*returned 7"
 expect_hook 6 "stall:v2.so -> HCU_ERR_TIMEOUT .*within 50 ms: main (tid [0-9]*, running); nothing was changed"
-expect_hook 7 "dry:v2.so -> HCU_OK version=1->1 .*dry run"
+expect_hook 7 "dry:v2.so -> HCU_OK version=1->2 .*dry run: version 1 -> 2"
 expect_hook 8 "v2.so -> HCU_OK version=1->2 frames=[12]: version 1 -> 2: 2 functions switched (main,tick)"
 expect_hook 9 "v2.so -> HCU_ERR_WRONG_VERSION .*patch applies to version 1, process runs version 2"
 

@@ -36,3 +36,7 @@ int hcu_update_apply(const struct hcu_apply_request *req,
 int hcu_current_version(void) { return version; }
 
 const char *hcu_build_id(void) { return "0123456789abcdef"; }
+
+/* The update history (history.c): empty in these tests. */
+struct hcu_history *hcu_history_top(void) { return 0; }
+int hcu_history_threads(void) { return 1; }

@@ -2,6 +2,7 @@
 #ifndef HCU_ENGINE_STUB_H
 #define HCU_ENGINE_STUB_H
 
+#include "hcu_history.h"
 #include "hcu_protocol.h"
 
 #ifdef __cplusplus

@@ -107,6 +107,23 @@ TEST(Parse, ApplyDefaultsAndAnyKeyOrder) {
   EXPECT_EQ(p.req.apply.timeout_ms, 0u);
 }
 
+TEST(Parse, RevertWithAndWithoutKeys) {
+  Parsed p = parse("hcu1 revert\n");
+  ASSERT_EQ(p.rc, HCU_OK) << p.err;
+  EXPECT_EQ(p.req.verb, HCU_VERB_REVERT);
+  EXPECT_EQ(p.req.apply.revert, 1);
+  EXPECT_STREQ(p.req.apply.path, "");
+  p = parse("hcu1 revert dry_run=1 timeout_ms=700\n");
+  ASSERT_EQ(p.rc, HCU_OK) << p.err;
+  EXPECT_EQ(p.req.apply.dry_run, 1);
+  EXPECT_EQ(p.req.apply.timeout_ms, 700u);
+}
+
+TEST(Reject, RevertTakesNoPathOrModel) {
+  expectRejected("hcu1 revert path=/p.so\n", "unknown key 'path' for revert");
+  expectRejected("hcu1 revert model=lazy\n", "unknown key 'model' for revert");
+}
+
 TEST(Parse, LongestPathFits) {
   // 4096 bytes in all, newline included.
   std::string head = "hcu1 apply path=/";
@@ -123,7 +140,7 @@ TEST(Reject, EmptyLine) { expectRejected("\n", "not an hcu1 request"); }
 TEST(Reject, WrongMagic) { expectRejected("hcu2 status\n", "not an hcu1"); }
 TEST(Reject, HttpProbe) { expectRejected("GET / HTTP/1.0\n", "not an hcu1"); }
 TEST(Reject, MissingVerb) { expectRejected("hcu1\n", "missing verb"); }
-TEST(Reject, UnknownVerb) { expectRejected("hcu1 revert\n", "unknown verb"); }
+TEST(Reject, UnknownVerb) { expectRejected("hcu1 rollback\n", "unknown verb"); }
 TEST(Reject, VerbCase) { expectRejected("hcu1 STATUS\n", "unknown verb"); }
 TEST(Reject, UnprintableBytesAreQuotedSafely) {
   expectRejected(std::string("hcu1 status\0\n", 13), "unknown verb 'status?'");

@@ -6,6 +6,7 @@
 #include "HcuCCConfig.h"
 #include "MappingCheck.h"
 #include "MappingScan.h"
+#include "MappingRules.h"
 #include "Metadata.h"
 #include "hcu-transform/Transform.h"
 
@@ -395,6 +396,7 @@ int Driver::link() {
 
 int Driver::writePatchDescriptor(const std::string &Dir,
                                  const std::string &Object,
+                                 const MappingFacts &Facts,
                                  const std::vector<json> &Units) {
   llvm::SmallString<256> Map(*Args.Mapping);
   fs::make_absolute(Map);
@@ -425,7 +427,15 @@ int Driver::writePatchDescriptor(const std::string &Dir,
         "hcu_patch_stack_transformers[] = {\n";
   for (const std::string &F : Tables.StackTransformers)
     OS << "    {" << cString(F) << ", HCU_stack_transformer__" << F << "},\n";
-  OS << "    {0, 0}};\n\n"
+  OS << "    {0, 0}};\n\n";
+  std::string Constraints = "hcu_safety_constraints_v" + V;
+  if (Facts.HasConstraints) {
+    OS << "static const int hcu_constraint_lines[] = {";
+    for (unsigned L : Facts.ConstraintLines)
+      OS << L << ", ";
+    OS << "};\n\n";
+  }
+  OS
      << "__attribute__((visibility(\"default\")))\n"
      << "const struct hcu_patch_info hcu_patch_info = {\n"
      << "    HCU_PATCH_ABI_VERSION,\n"
@@ -438,12 +448,23 @@ int Driver::writePatchDescriptor(const std::string &Dir,
      << "    " << Functions << ",\n"
      << "    (int)(sizeof " << Functions << " / sizeof " << Functions
      << "[0]),\n"
-     << "    HCU_datatype_transformations_function,\n"
-     << "    hcu_patch_equivalences,\n"
+     << "    HCU_datatype_transformations_function,\n";
+  if (Facts.HasConstraints)
+    OS << "    " << Constraints << ",\n"
+       << "    (int)(sizeof " << Constraints << " / sizeof " << Constraints
+       << "[0]),\n"
+       << "    hcu_constraint_lines,\n";
+  else
+    OS << "    0,\n    0,\n    0,\n";
+  OS << "    hcu_patch_equivalences,\n"
      << "    " << Tables.Equivalences.size() << ",\n"
      << "    hcu_patch_stack_transformers,\n"
      << "    " << Tables.StackTransformers.size() << ",\n"
      << "};\n";
+  // Outside hcu_patch_info so that its ABI stays; read by hcuapply revert.
+  OS << "\n__attribute__((visibility(\"default\")))\n"
+     << "int (*const hcu_patch_reverse_transformations)(void) =\n"
+     << "    HCU_datatype_reverse_transformations_function;\n";
   OS.flush();
   llvm::SmallString<128> Source(Dir);
   path::append(Source, "patch_info.c");
@@ -471,7 +492,11 @@ int Driver::buildPatch() {
   const std::string &Out = *Args.Output;
   if (!fs::exists(*Args.Mapping))
     return error("cannot find the mapping " + *Args.Mapping);
-  if (!checkMapping(*Args.Mapping, transformFlags(), BaseVersion, version()))
+  // The mapping's shape first, before anything is compiled; what it names
+  // once the patch's own functions are known.
+  MappingFacts Facts;
+  if (!checkMapping(*Args.Mapping, transformFlags(), BaseVersion, version(),
+                    MappingInputs{}, Facts))
     return 1;
 
   std::string Dir = Out + ".hcu.d";
@@ -481,11 +506,17 @@ int Driver::buildPatch() {
     return RC;
   if (int RC = collectInputUnits(Units))
     return RC;
+  FunctionIndex Old = FunctionIndex::fromUnits(Base->at("units"));
+  FunctionIndex New = FunctionIndex::fromUnits(json(Units));
+  Facts = MappingFacts();
+  if (!checkMapping(*Args.Mapping, transformFlags(), BaseVersion, version(),
+                    MappingInputs{&Old, &New}, Facts))
+    return 1;
   if (std::error_code EC = fs::create_directories(Dir))
     return error("cannot create " + Dir + ": " + EC.message());
   llvm::SmallString<128> Info(Dir);
   path::append(Info, "patch_info.o");
-  if (int RC = writePatchDescriptor(Dir, std::string(Info), Units))
+  if (int RC = writePatchDescriptor(Dir, std::string(Info), Facts, Units))
     return RC;
 
   std::string Meta = metadataPathFor(Out);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MappingCheck.h"
+#include "MappingRules.h"
 #include "HcuCCConfig.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -42,8 +43,10 @@ const RequiredArray Required[] = {
 
 class MappingConsumer : public ASTConsumer {
 public:
-  MappingConsumer(int BaseVersion, int NewVersion)
-      : BaseVersion(BaseVersion), NewVersion(NewVersion) {}
+  MappingConsumer(int BaseVersion, int NewVersion, const MappingInputs &In,
+                  MappingFacts &Facts)
+      : BaseVersion(BaseVersion), NewVersion(NewVersion), In(In),
+        Facts(Facts) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // After a syntax error a missing array is most likely a consequence.
@@ -51,10 +54,14 @@ public:
       return;
     for (const RequiredArray &R : Required)
       checkOne(Ctx, R);
+    if (In.Old && In.New)
+      checkMappingRules(Ctx, *In.Old, *In.New, NewVersion, Facts);
   }
 
 private:
   int BaseVersion, NewVersion;
+  const MappingInputs &In;
+  MappingFacts &Facts;
 
   /// The struct tag of Ty's element type when Ty is an array, else "".
   static std::string elementRecord(ASTContext &Ctx, QualType Ty) {
@@ -114,24 +121,30 @@ private:
 
 class MappingAction : public ASTFrontendAction {
 public:
-  MappingAction(int BaseVersion, int NewVersion)
-      : BaseVersion(BaseVersion), NewVersion(NewVersion) {}
+  MappingAction(int BaseVersion, int NewVersion, const MappingInputs &In,
+                MappingFacts &Facts)
+      : BaseVersion(BaseVersion), NewVersion(NewVersion), In(In),
+        Facts(Facts) {}
 
 protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
-    return std::make_unique<MappingConsumer>(BaseVersion, NewVersion);
+    return std::make_unique<MappingConsumer>(BaseVersion, NewVersion, In,
+                                             Facts);
   }
 
 private:
   int BaseVersion, NewVersion;
+  const MappingInputs &In;
+  MappingFacts &Facts;
 };
 
 } // namespace
 
 bool checkMapping(const std::string &Path,
                   const std::vector<std::string> &FrontEndFlags,
-                  int BaseVersion, int NewVersion) {
+                  int BaseVersion, int NewVersion, const MappingInputs &In,
+                  MappingFacts &Facts) {
   auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buf) {
     llvm::errs() << "hcu-cc: error: cannot read the mapping " << Path << ": "
@@ -143,7 +156,7 @@ bool checkMapping(const std::string &Path,
   Flags.push_back("-resource-dir=" HCU_CLANG_RESOURCE_DIR);
   Flags.push_back("-Wno-unused-command-line-argument");
   return tooling::runToolOnCodeWithArgs(
-      std::make_unique<MappingAction>(BaseVersion, NewVersion),
+      std::make_unique<MappingAction>(BaseVersion, NewVersion, In, Facts),
       (*Buf)->getBuffer(), Flags, Path, "hcu-cc");
 }
 

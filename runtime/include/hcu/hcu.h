@@ -1,4 +1,5 @@
-/* hcu/hcu.h: what a program built with hcu-cc may call itself.
+/* hcu/hcu.h: the few calls a program built with hcu-cc may make itself.
+ * None is needed: a program updates without any source change.
  *
  * UpStare lets a program ask for its own update with
  * HCU_STATIC_REQUEST_UPDATE_LAZY() or HCU_STATIC_REQUEST_UPDATE_IMMEDIATE().
@@ -10,8 +11,8 @@
  *
  * The request is asynchronous: a runtime thread applies the patch exactly as
  * `hcuapply -p PID PATCH --update-model=...` would, and the calling thread
- * stops for it at its next update point, which is right after the call. The
- * outcome goes to the runtime log (`hcuapply messages`).
+ * stops for it at its next update point. The outcome goes to the runtime log
+ * (`hcuapply messages`).
  */
 #ifndef HCU_H
 #define HCU_H
@@ -24,6 +25,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Turns updates of this process off (0) or back on (nonzero), e.g. around a
+ * phase that must not be updated; returns the previous setting. While off,
+ * hcuapply apply and revert are refused with HCU_ERR_DISABLED (exit 1) and
+ * hcuapply status says "updates disabled". HCU_DISABLE=1 in the environment
+ * starts the process with updates off. */
+int hcu_set_updates_enabled(int enabled);
 
 /* Starts an update to the patch at patch_path (NULL or "": the path in
  * $HCU_UPDATE_PATCH) with model "immediate" or "lazy". Returns 0 (HCU_OK)

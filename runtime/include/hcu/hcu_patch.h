@@ -3,9 +3,11 @@
 #define HCU_PATCH_H
 
 #include "hcu_mappings.h"
+#include "hcu_safety_constraints.h"
 
-/* 2: algorithmic equivalence tables and stack transformers. */
-#define HCU_PATCH_ABI_VERSION 2
+/* 2: safety constraints appended to hcu_patch_info.
+ * 3: algorithmic equivalence tables and stack transformers appended. */
+#define HCU_PATCH_ABI_VERSION 3
 
 /* One hcu_mapping_algorithmic_equivalence_t array of the mapping file. */
 struct hcu_patch_equivalences {
@@ -35,7 +37,11 @@ struct hcu_patch_info {
   const hcu_mapping_function_update_description_t *functions;
   int nfunctions;
   int (*datatype_transformations)(void); /* 0 if the mapping has none */
-  /* ABI 2 */
+  /* ABI 2: the mapping's hcu_safety_constraints_v<N>, if any (0, 0). */
+  const hcu_safety_constraint_t *constraints;
+  int nconstraints;
+  const int *constraint_lines; /* mapping-file line of each entry, or 0 */
+  /* ABI 3 */
   const struct hcu_patch_equivalences *equivalences;
   int nequivalences;
   const struct hcu_patch_stack_transformer *stack_transformers;

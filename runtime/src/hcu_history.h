@@ -1,0 +1,39 @@
+/* hcu_history.h: the updates committed in this process, newest on top, kept
+ * so that the newest can be reverted and its patch unloaded (history.c).
+ * Used by the control thread only (update.c, control.c): no locking. */
+#ifndef HCU_HISTORY_H
+#define HCU_HISTORY_H
+
+#include <stdint.h>
+
+struct hcu_unit_desc;
+struct hcu_fn_update;
+struct hcu_patch_info;
+
+struct hcu_history {
+  void *handle;                /* dlopen handle of the patch */
+  struct hcu_unit_desc *units; /* the patch's units (in its memory) */
+  struct hcu_fn_update *upd;   /* old -> new per switched function */
+  int nupd;
+  const struct hcu_patch_info *info;
+  int (*reverse)(void); /* HCU_datatype_reverse_transformations_function */
+  int version;          /* the version it installed */
+  char *path;           /* the patch as given to apply */
+  char when[32];        /* UTC time of the commit */
+  struct hcu_history *prev;
+};
+
+/* A new entry for a patch being applied (path copied); 0 when out of
+ * memory. Freed with hcu_history_free unless pushed. */
+struct hcu_history *hcu_history_new(const char *path);
+void hcu_history_free(struct hcu_history *h);
+void hcu_history_push(struct hcu_history *h);
+/* The newest committed update, or 0. */
+struct hcu_history *hcu_history_top(void);
+/* Unlinks the newest entry and returns it (the caller unloads and frees). */
+struct hcu_history *hcu_history_pop(void);
+
+/* Number of program threads the runtime knows (for status). */
+int hcu_history_threads(void);
+
+#endif /* HCU_HISTORY_H */

@@ -1,0 +1,8 @@
+#include "hcu_mappings.h"
+#include "hcu_safety_constraints.h"
+hcu_mapping_update_description_t mapping_updates_v2[] = {{"main", "main"}};
+hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {{"say", "say", 0}};
+hcu_safety_constraint_t hcu_safety_constraints_v2[] = {
+    {0, "functionA", 1, {{-1, -1, 0}}},
+// CHECK: {{^}}{{.*}}constraint-null-thread.c:[[@LINE-1]]:6: error: the thread name must be a non-empty string literal{{$}}
+};

@@ -101,43 +101,45 @@ static unsigned long long num(const struct answer *ans, const char *key) {
   return v ? strtoull(v, NULL, 10) : 0;
 }
 
-static void print_human(const struct apply_options *o,
-                        const struct answer *ans) {
+/* Set by the apply command for a lazy update: its report names no rebuilt
+ * frames (family.c's reports are immediate). */
+static int lazy_report;
+
+void print_apply_human(pid_t pid, int dry_run, const struct answer *ans) {
   const char *fns = answer_get(ans, "functions");
   unsigned long long nfn = num(ans, "nfunctions"), nfr = num(ans, "nframes");
   double pause_ms = num(ans, "pause_us") / 1000.0;
   double quiesce_ms = num(ans, "quiesce_us") / 1000.0;
-  if (o->dry_run)
+  if (dry_run)
     printf("hcuapply: dry run: pid %ld can be updated from version %llu to "
            "version %llu (quiescence %.1f ms, pause %.3f ms); %llu function%s "
            "would be switched",
-           (long)o->pid, num(ans, "old_version"), num(ans, "new_version"),
+           (long)pid, num(ans, "old_version"), num(ans, "new_version"),
            quiesce_ms, pause_ms, nfn, nfn == 1 ? "" : "s");
   else
     printf("hcuapply: updated pid %ld from version %llu to version %llu in "
            "%.3f ms pause (quiescence %.1f ms); %llu function%s switched",
-           (long)o->pid, num(ans, "old_version"), num(ans, "new_version"),
+           (long)pid, num(ans, "old_version"), num(ans, "new_version"),
            pause_ms, quiesce_ms, nfn, nfn == 1 ? "" : "s");
   if (fns && *fns) {
     fputs(": ", stdout);
     print_list(fns);
   }
-  if (strcmp(o->model, "lazy") == 0)
+  if (lazy_report)
     printf("; lazy: running frames finish in their old code%s\n",
-           o->dry_run ? "; process left unchanged" : "");
+           dry_run ? "; process left unchanged" : "");
   else
     printf("; %llu frame%s %s\n", nfr, nfr == 1 ? "" : "s",
-           o->dry_run ? "would be rebuilt; process left unchanged"
-                      : "rebuilt");
+           dry_run ? "would be rebuilt; process left unchanged" : "rebuilt");
 }
 
-static void print_json(const struct apply_options *o,
-                       const struct answer *ans) {
+void print_apply_json(pid_t pid, int dry_run, const char *model,
+                      const struct answer *ans) {
   static const char *const nums[] = {"old_version", "new_version", "quiesce_us",
                                      "pause_us",    "nfunctions",  "nframes"};
-  printf("{\"pid\":%ld,\"ok\":true,\"dry_run\":%s,\"model\":", (long)o->pid,
-         o->dry_run ? "true" : "false");
-  json_string(stdout, o->model);
+  printf("{\"pid\":%ld,\"ok\":true,\"dry_run\":%s,\"model\":", (long)pid,
+         dry_run ? "true" : "false");
+  json_string(stdout, model);
   for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
     printf(",\"%s\":", nums[i]);
     json_number(stdout, answer_get(ans, nums[i]));
@@ -157,7 +159,7 @@ static void print_json(const struct apply_options *o,
   printf("],\"message\":");
   const char *msg = answer_get(ans, "message");
   json_string(stdout, msg ? msg : "");
-  printf("}\n");
+  printf("}");
 }
 
 /* The request carries an absolute path: the process's cwd is not ours. */
@@ -203,15 +205,33 @@ int cmd_apply(int argc, char **argv) {
   struct client_error err;
   int wait_ms =
       (o.timeout_ms ? (int)o.timeout_ms : DEFAULT_WAIT_MS) + ANSWER_MARGIN_MS;
+  /* With forked children running the same program: all or none (family.c). */
+  struct family fam;
+  if (!o.dry_run && family_find(o.pid, &fam) == 0) {
+    if (fam.n > 1) {
+      line[n - 1] = '\0'; /* the newline */
+      static char two[sizeof line + 16];
+      snprintf(two, sizeof two, "%s two_phase=1\n", line);
+      rc = strlen(two) > HCU_PROTO_MAX_REQUEST
+               ? usage_error("the patch path is too long for a request")
+               : family_apply(&fam, two, wait_ms, o.model, o.json);
+      family_free(&fam);
+      return rc;
+    }
+    family_free(&fam);
+  }
   rc = client_request(o.pid, line, wait_ms, &ans, &err);
   if (rc != 0)
     return report_client_error(o.pid, &err, o.json);
   if (!ans.ok)
     rc = report_answer_error(o.pid, &ans, o.json);
-  else if (o.json)
-    print_json(&o, &ans);
-  else
-    print_human(&o, &ans);
+  else if (o.json) {
+    print_apply_json(o.pid, o.dry_run, o.model, &ans);
+    putchar('\n');
+  } else {
+    lazy_report = strcmp(o.model, "lazy") == 0;
+    print_apply_human(o.pid, o.dry_run, &ans);
+  }
   answer_free(&ans);
   return rc;
 }

@@ -136,9 +136,10 @@ static int send_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
-/* Reads until EOF into a NUL-terminated malloc'd buffer. */
-static char *read_all(int fd, pid_t pid, int timeout_ms, size_t *len,
-                      struct client_error *err) {
+/* Reads until EOF (or, with until_end, until a complete "end" line) into a
+ * NUL-terminated malloc'd buffer. */
+static char *read_all(int fd, pid_t pid, int timeout_ms, int until_end,
+                      size_t *len, struct client_error *err) {
   long long deadline = now_ms() + timeout_ms;
   size_t n = 0, cap = 4096;
   char *buf = malloc(cap);
@@ -189,12 +190,14 @@ static char *read_all(int fd, pid_t pid, int timeout_ms, size_t *len,
            strerror(errno));
       break;
     }
-    if (r == 0) {
+    if (r > 0)
+      n += (size_t)r;
+    if (r == 0 ||
+        (until_end && n >= 5 && memcmp(buf + n - 5, "\nend\n", 5) == 0)) {
       buf[n] = '\0';
       *len = n;
       return buf;
     }
-    n += (size_t)r;
   }
   free(buf);
   return NULL;
@@ -297,7 +300,7 @@ int client_request(pid_t pid, const char *line, int timeout_ms,
   int send_errno = send_all(fd, line, strlen(line)) != 0 ? errno : 0;
   shutdown(fd, SHUT_WR); /* the whole request is sent */
   size_t len = 0;
-  char *buf = read_all(fd, pid, timeout_ms, &len, err);
+  char *buf = read_all(fd, pid, timeout_ms, 0, &len, err);
   close(fd);
   if (send_errno && (!buf || len == 0)) {
     free(buf);
@@ -333,4 +336,43 @@ void answer_free(struct answer *ans) {
   free(ans->keys);
   free(ans->values);
   memset(ans, 0, sizeof *ans);
+}
+
+/* ---- One connection, several messages (two-phase applies) ----------------*/
+
+int client_connect(pid_t pid, struct client_error *err) {
+  int fd = connect_to(pid, err);
+  if (fd < 0)
+    return fd;
+  if (check_peer(fd, pid, err) != 0) {
+    close(fd);
+    return -err->exit_code;
+  }
+  return fd;
+}
+
+int client_send(int fd, pid_t pid, const char *line,
+                struct client_error *err) {
+  if (send_all(fd, line, strlen(line)) == 0)
+    return 0;
+  return fail(err, EXIT_UNREACHABLE, HCU_ERR_CHANNEL,
+              "sending to pid %ld: %s", (long)pid, strerror(errno));
+}
+
+int client_read(int fd, pid_t pid, int timeout_ms, int until_end,
+                struct answer *ans, struct client_error *err) {
+  memset(ans, 0, sizeof *ans);
+  size_t len = 0;
+  char *buf = read_all(fd, pid, timeout_ms, until_end, &len, err);
+  if (!buf)
+    return err->exit_code;
+  char why[256];
+  int rc = parse_answer(buf, len, ans, why, sizeof why);
+  free(buf);
+  if (rc != 0) {
+    answer_free(ans);
+    return fail(err, EXIT_PROTOCOL, HCU_ERR_PROTOCOL,
+                "malformed answer from pid %ld: %s", (long)pid, why);
+  }
+  return 0;
 }

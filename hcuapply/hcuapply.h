@@ -36,6 +36,13 @@ struct client_error {
 int client_request(pid_t pid, const char *line, int timeout_ms,
                    struct answer *ans, struct client_error *err);
 const char *answer_get(const struct answer *ans, const char *key);
+/* The same in steps, for conversations of several messages: connect (fd, or
+ * minus an EXIT_* code), send a line, read one answer (until EOF, or with
+ * until_end until its "end" line). 0 or an EXIT_* code with *err filled. */
+int client_connect(pid_t pid, struct client_error *err);
+int client_send(int fd, pid_t pid, const char *line, struct client_error *err);
+int client_read(int fd, pid_t pid, int timeout_ms, int until_end,
+                struct answer *ans, struct client_error *err);
 void answer_free(struct answer *ans);
 
 /* Parses a strictly decimal pid; 0 on success. */
@@ -58,6 +65,25 @@ void print_usage(void);
 int option_error(int c, char **argv);
 /* Options of subcommands that take only -p and --json. 0 or EXIT_USAGE. */
 int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help);
+
+/* One process's apply answer: a line for people, or a JSON object (no
+ * newline). */
+void print_apply_human(pid_t pid, int dry_run, const struct answer *ans);
+void print_apply_json(pid_t pid, int dry_run, const char *model,
+                      const struct answer *ans);
+
+/* A process and the descendants that run the same program (family.c). */
+struct family {
+  pid_t *pids; /* the process first */
+  int n;
+  int others; /* descendants running another program: left alone */
+};
+int family_find(pid_t root, struct family *f);
+void family_free(struct family *f);
+/* Two-phase apply to every member; request is the apply line with
+ * two_phase=1. Prints the per-process report; returns the exit code. */
+int family_apply(const struct family *f, const char *request, int wait_ms,
+                 const char *model, int json);
 
 int cmd_apply(int argc, char **argv);
 int cmd_revert(int argc, char **argv);

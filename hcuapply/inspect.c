@@ -271,6 +271,64 @@ static void list_new_storage(const struct elf *e, int version, int json) {
     printf("none");
 }
 
+
+/* The safety constraints, as the mapping wrote them: one line (or JSON
+ * object) per entry, its terms joined by "or", the items of a term by "and".
+ * An all-zero item ends a term, as in the runtime. */
+static void print_constraints(const struct elf *e, uint64_t info, int json) {
+  uint64_t tab = pointer_at(e, info + FIELD(constraints));
+  int n = int_at(e, info + FIELD(nconstraints));
+  if (!tab || n < 0 || n > 10000)
+    n = 0;
+  const size_t csz = sizeof(hcu_safety_constraint_t);
+  const size_t isz = sizeof(hcu_safety_constraint_item_t);
+  if (!json)
+    printf("safety constraints:%s", n ? "\n" : " none\n");
+  for (int k = 0; k < n; k++) {
+    uint64_t c = tab + (uint64_t)k * csz;
+    const char *th = string_at(e, pointer_at(e, c));
+    const char *fn = string_at(e, pointer_at(e, c + sizeof(char *)));
+    int count = int_at(e, c + offsetof(hcu_safety_constraint_t, count));
+    if (count < 0 || count > HCU_MAX_CONSTRAINT_TERMS)
+      count = HCU_MAX_CONSTRAINT_TERMS;
+    if (json) {
+      printf("%s{\"thread\":", k ? "," : "");
+      json_string(stdout, th ? th : "");
+      printf(",\"function\":");
+      json_string(stdout, fn ? fn : "");
+      printf(",\"terms\":[");
+    } else {
+      printf("  %d. thread %s, function %s: forbidden while ", k + 1,
+             th ? th : "?", fn ? fn : "?");
+    }
+    for (int t = 0; t < count; t++) {
+      uint64_t term = c + offsetof(hcu_safety_constraint_t, terms) +
+                      (uint64_t)t * sizeof(hcu_safety_constraint_term_t);
+      printf(json ? "%s[" : "%s(", t ? (json ? "," : " or ") : "");
+      for (int i = 0; i < HCU_MAX_CONSTRAINT_ITEMS; i++) {
+        uint64_t it = term + (uint64_t)i * isz;
+        int lo = int_at(e, it + offsetof(hcu_safety_constraint_item_t, min_point));
+        int hi = int_at(e, it + offsetof(hcu_safety_constraint_item_t, max_point));
+        int neg = int_at(e, it + offsetof(hcu_safety_constraint_item_t, negated));
+        if (!lo && !hi && !neg)
+          break;
+        if (json)
+          printf("%s{\"min_point\":%d,\"max_point\":%d,\"negated\":%s}",
+                 i ? "," : "", lo, hi, neg ? "true" : "false");
+        else {
+          char from[24], to[24];
+          snprintf(from, sizeof from, lo < 0 ? "its entry" : "point %d", lo);
+          snprintf(to, sizeof to, hi < 0 ? "its end" : "point %d", hi);
+          printf("%s%sin %s between %s and %s", i ? " and " : "",
+                 neg ? "not " : "", fn ? fn : "?", from, to);
+        }
+      }
+      printf(json ? "]" : ")");
+    }
+    printf(json ? "]}" : "\n");
+  }
+}
+
 static int inspect(const char *path, int json) {
   struct elf e = {.path = path};
   char why[256];
@@ -378,8 +436,10 @@ static int inspect(const char *path, int json) {
     printf("],\"retyped_globals\":[");
     list_new_storage(&e, ver, 1);
     printf("],\"datatype_transformers\":%s,\"reverse_transformers\":%s,"
-           "\"constraints\":[]}\n",
+           "\"constraints\":[",
            has_xform ? "true" : "false", has_rev ? "true" : "false");
+    print_constraints(&e, b, 1);
+    printf("]}\n");
   } else {
     printf("patch %s (build id %s, patch ABI %d)\n", path, id[0] ? id : "none",
            abi);
@@ -411,7 +471,7 @@ static int inspect(const char *path, int json) {
     printf("\ndatatype transformers: %s; reverse transformers: %s (%s)\n",
            has_xform ? "yes" : "no", has_rev ? "yes" : "no",
            !has_xform || has_rev ? "revertible" : "cannot be reverted");
-    printf("safety constraints: none (patch ABI %d has none)\n", abi);
+    print_constraints(&e, b, 0);
   }
   free(e.data);
   return 0;

@@ -28,7 +28,13 @@
 
 /* ---- Request parser (pure) ----------------------------------------------*/
 
-enum { KEY_PATH = 1, KEY_MODEL = 2, KEY_DRY_RUN = 4, KEY_TIMEOUT = 8 };
+enum {
+  KEY_PATH = 1,
+  KEY_MODEL = 2,
+  KEY_DRY_RUN = 4,
+  KEY_TIMEOUT = 8,
+  KEY_TWO_PHASE = 16
+};
 
 static int perr(char *err, size_t errsz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -112,6 +118,12 @@ static int apply_key(struct hcu_apply_request *a, int key, const char *val,
                   show(val, strlen(val), q, sizeof q));
     a->dry_run = val[0] == '1';
     return HCU_OK;
+  case KEY_TWO_PHASE:
+    if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
+      return perr(err, errsz, "two_phase must be 0 or 1, not '%s'",
+                  show(val, strlen(val), q, sizeof q));
+    a->two_phase = val[0] == '1';
+    return HCU_OK;
   case KEY_TIMEOUT:
     if (parse_uint(val, HCU_PROTO_MAX_TIMEOUT_MS, &n) != 0)
       return perr(err, errsz,
@@ -134,6 +146,8 @@ static int apply_key_id(const char *tok, size_t len) {
     return KEY_DRY_RUN;
   if (token_is(tok, len, "timeout_ms"))
     return KEY_TIMEOUT;
+  if (token_is(tok, len, "two_phase"))
+    return KEY_TWO_PHASE;
   return 0;
 }
 
@@ -359,8 +373,75 @@ static void put_result(struct writer *w, const char *prefix,
   w_kv(w, key, r->message);
 }
 
+static ssize_t read_request(int fd, char *buf, size_t size, unsigned wait_ms,
+                            char *err, size_t errsz);
+
+/* Two-phase apply (docs/protocol.md): answers "prepared" on the open
+ * connection, then waits for the coordinator's "commit" or "abort". A
+ * broken connection, a late or malformed decision all mean abort. */
+struct decision {
+  struct writer *w;
+  unsigned wait_ms;
+};
+
+static int await_decision(void *ctx, const struct hcu_apply_result *res,
+                          char *why, size_t whysz) {
+  struct decision *d = ctx;
+  char line[HCU_PROTO_MAX_REQUEST + 1], err[256];
+  w_status_line(d->w, HCU_OK);
+  w_kv(d->w, "phase", "prepared");
+  put_result(d->w, "", res);
+  w_end(d->w);
+  if (d->w->failed) {
+    snprintf(why, whysz, "the coordinator's connection broke before the "
+                         "decision");
+    return 0;
+  }
+  ssize_t n = read_request(d->w->fd, line, sizeof line - 1, d->wait_ms, err,
+                           sizeof err);
+  if (n < 0) {
+    snprintf(why, whysz, "no decision from the coordinator: %s", err);
+    return 0;
+  }
+  line[n] = '\0';
+  if (strcmp(line, HCU_PROTO_MAGIC " commit\n") == 0)
+    return 1;
+  static const char abort_[] = HCU_PROTO_MAGIC " abort";
+  char reason[512] = "";
+  if (strncmp(line, abort_, sizeof abort_ - 1) == 0) {
+    const char *p = line + sizeof abort_ - 1;
+    if (strncmp(p, " reason=", 8) == 0) {
+      size_t len = strcspn(p + 8, "\n");
+      if (hcu_pct_decode(p + 8, len, reason, sizeof reason) < 0)
+        snprintf(reason, sizeof reason, "(undecodable reason)");
+    }
+    snprintf(why, whysz, "the coordinator aborted the update%s%s",
+             reason[0] ? ": " : "", reason);
+    return 0;
+  }
+  char q[41];
+  snprintf(why, whysz,
+           n == 0 ? "the coordinator closed the connection before deciding"
+                  : "the coordinator sent '%s' instead of commit or abort",
+           show(line, strcspn(line, "\n"), q, sizeof q));
+  return 0;
+}
+
 static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   static struct hcu_apply_result res; /* 3 KiB: off the control stack */
+  static struct hcu_apply_request two; /* req, with the decision hook */
+  struct decision dec = {w, 0};
+  if (req->two_phase && !req->dry_run) {
+    two = *req;
+    /* Long enough for the slowest process of the group to prepare. */
+    dec.wait_ms = (req->timeout_ms > HCU_PROTO_DECISION_WAIT_MS
+                       ? req->timeout_ms
+                       : HCU_PROTO_DECISION_WAIT_MS) +
+                  HCU_PROTO_DECISION_WAIT_MS;
+    two.prepared = await_decision;
+    two.prepared_ctx = &dec;
+    req = &two;
+  }
   if (!atomic_load(&updates_enabled)) {
     const char *env = getenv("HCU_DISABLE");
     char msg[160];
@@ -446,15 +527,15 @@ static atomic_int conn_fd = -1; /* closed by the fork child handler */
 
 /* Reads until a newline, EOF, one byte past the limit, or the deadline.
  * Returns the byte count, or -1 on timeout or error (reason in err). */
-static ssize_t read_request(int fd, char *buf, size_t size, char *err,
-                            size_t errsz) {
-  uint64_t deadline = hcu_now_us() + HCU_PROTO_READ_TIMEOUT_MS * 1000ull;
+static ssize_t read_request(int fd, char *buf, size_t size, unsigned wait_ms,
+                            char *err, size_t errsz) {
+  uint64_t deadline = hcu_now_us() + wait_ms * 1000ull;
   size_t n = 0;
   while (n < size && !memchr(buf, '\n', n)) {
     uint64_t now = hcu_now_us();
     if (now >= deadline) {
-      perr(err, errsz, "timed out after %d ms waiting for a complete request",
-           HCU_PROTO_READ_TIMEOUT_MS);
+      perr(err, errsz, "timed out after %u ms waiting for a complete request",
+           wait_ms);
       return -1;
     }
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -524,7 +605,8 @@ void hcu_control_handle(int fd) {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 
   if (peer_allowed(fd, &w)) {
-    ssize_t n = read_request(fd, buf, sizeof buf, err, sizeof err);
+    ssize_t n = read_request(fd, buf, sizeof buf, HCU_PROTO_READ_TIMEOUT_MS,
+                             err, sizeof err);
     if (n >= 0 &&
         hcu_parse_request(buf, (size_t)n, &req, err, sizeof err) == HCU_OK) {
       if (req.verb == HCU_VERB_APPLY || req.verb == HCU_VERB_REVERT)

@@ -130,6 +130,7 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
   hcu_self = t;
   int oldcancel;
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
+  hcu_signals_park(); /* it may count as stopped below: no handler then */
   pthread_mutex_lock(&hcu_eng.lock);
   t->next = hcu_eng.threads;
   hcu_eng.threads = t;
@@ -147,6 +148,7 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
     became_running_locked(t);
   }
   pthread_mutex_unlock(&hcu_eng.lock);
+  hcu_signals_unpark();
   pthread_setcancelstate(oldcancel, NULL);
   return HCU_OK;
 }
@@ -257,6 +259,7 @@ static void rebuild_done(struct hcu_thread *t) {
   pthread_mutex_lock(&hcu_eng.lock);
   became_running_locked(t);
   pthread_mutex_unlock(&hcu_eng.lock);
+  hcu_signals_unpark(); /* blocked since it parked */
 }
 
 /* Wake signals sent while this thread was already on its way to park stay
@@ -281,6 +284,9 @@ void hcu_thread_quiesced(void) {
    * the engine's lock. Cancellation points in the program still work. */
   int oldcancel;
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
+  /* No handler may start on a stopped thread until it has rebuilt: it
+   * would run while the update is decided (signals.c). */
+  hcu_signals_park();
   pthread_mutex_lock(&hcu_eng.lock);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)

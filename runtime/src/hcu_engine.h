@@ -113,6 +113,12 @@ struct hcu_thread {
   pthread_cond_t *wait_cv;
   const char *blocked_in; /* wrapper it is blocked in, for timeout messages */
   int heap;               /* allocated by threads.c (not the main thread) */
+  /* Signal handlers running on this thread (signals.c; atomics, written by
+   * the thread in its handlers): nesting depth, and the outermost one's
+   * signal and handler, for messages. */
+  int sig_depth;
+  int sig_no;
+  void *sig_fn;
   struct hcu_thread *next;
 };
 
@@ -180,8 +186,8 @@ const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
                                            size_t errsz);
 /* The current descriptor of d's key (d itself if unknown). */
 const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
-/* The current descriptor of the function whose slot is at slot, or 0. */
-const struct hcu_func_desc *hcu_registry_by_slot(void *const *slot);
+/* The current descriptor of the function whose stable entry is fn, or 0. */
+const struct hcu_func_desc *hcu_registry_by_entry(const void *fn);
 /* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
 int hcu_registry_prepare(const struct hcu_unit_desc *units);
 struct hcu_fn_update {
@@ -270,6 +276,29 @@ int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg);
 void hcu_wrap_pthread_exit(void *ret) __attribute__((noreturn));
 int hcu_wrap_pthread_join(pthread_t th, void **ret);
+/* The instrumented function whose stable entry is fn, or 0. */
+const struct hcu_func_desc *hcu_entry_of(void *fn);
+
+/* signals.c */
+int hcu_wrap_sigaction(int sig, const struct sigaction *act,
+                       struct sigaction *old);
+sighandler_t hcu_wrap_signal(int sig, sighandler_t handler);
+/* A parking thread blocks the program's signals until it has rebuilt, so no
+ * handler starts on it while an update is decided. */
+void hcu_signals_park(void);
+void hcu_signals_unpark(void);
+/* Handlers running now on any thread (registered ones: under hcu_eng.lock);
+ * those on threads the engine does not manage. */
+int hcu_signals_running(void);
+int hcu_signals_unmanaged(void);
+/* A wait starts (wrappers): forget which handlers ran before it. After it
+ * failed with EINTR: 1 if only program handlers with SA_RESTART ran since
+ * (libc would have restarted the call), 2 if one without ran, 0 if none of
+ * the handlers installed through the wrappers ran. */
+void hcu_signals_wait_begin(void);
+int hcu_signals_eintr(void);
+/* "in signal handler NAME for SIGX", or "" if t runs no handler. */
+void hcu_signals_describe(const struct hcu_thread *t, char *buf, size_t size);
 
 /* locks.c */
 int hcu_wrap_pthread_mutex_lock(pthread_mutex_t *m);

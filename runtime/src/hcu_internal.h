@@ -15,12 +15,22 @@ extern "C" {
 
 enum hcu_update_model { HCU_MODEL_IMMEDIATE = 0, HCU_MODEL_LAZY = 1 };
 
+struct hcu_apply_result;
+
 struct hcu_apply_request {
   char path[4096];      /* absolute path of the patch .so */
   int model;            /* enum hcu_update_model */
   int dry_run;          /* validate and quiesce, then roll back */
   unsigned timeout_ms;  /* quiescence timeout; 0 = default */
   int revert;           /* undo the newest update (path unused) */
+  int two_phase;        /* prepare, then wait for the coordinator's decision */
+  /* Two-phase updates of a process group: called by the engine once the
+   * update is prepared (every thread stopped, frames mapped, transformers
+   * run), before anything is switched. Returns 1 to commit, or 0 to roll
+   * back with the reason in why. Not called for dry runs. */
+  int (*prepared)(void *ctx, const struct hcu_apply_result *res, char *why,
+                  size_t whysz);
+  void *prepared_ctx;
 };
 
 struct hcu_apply_result {

@@ -19,6 +19,9 @@ extern "C" {
 #define HCU_PROTO_MAX_REQUEST 4096 /* bytes, newline included */
 #define HCU_PROTO_READ_TIMEOUT_MS 2000
 #define HCU_PROTO_MAX_TIMEOUT_MS 3600000u
+/* How long a prepared process waits for the coordinator's decision, on top
+ * of the request's timeout (at least this much): two-phase applies. */
+#define HCU_PROTO_DECISION_WAIT_MS 30000u
 
 #define HCU_LOG_ENTRIES 64
 #define HCU_LOG_LINE_MAX 256

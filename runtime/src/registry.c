@@ -9,6 +9,7 @@
 struct fn_entry {
   const char *key;
   const struct hcu_func_desc *cur; /* the version the slot points to */
+  void *entry; /* the first version's stable entry: pointers hold this */
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -119,6 +120,7 @@ static void add_functions(const struct hcu_unit_desc *u) {
     if (!e) {
       tab[ntab].key = f->key;
       tab[ntab].cur = f;
+      tab[ntab].entry = f->entry;
       ntab++;
     }
   }
@@ -253,11 +255,15 @@ const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d) 
   return cur;
 }
 
-const struct hcu_func_desc *hcu_registry_by_slot(void *const *slot) {
+/* A patch's entry of a static function is its own copy, so both the first
+ * and the current version's entries name the function. */
+const struct hcu_func_desc *hcu_registry_by_entry(const void *fn) {
   const struct hcu_func_desc *f = NULL;
+  if (!fn)
+    return NULL;
   pthread_mutex_lock(&reg_lock);
   for (size_t i = 0; i < ntab && !f; i++)
-    if ((void *const *)tab[i].cur->slot == slot)
+    if (tab[i].entry == fn || tab[i].cur->entry == fn)
       f = tab[i].cur;
   pthread_mutex_unlock(&reg_lock);
   return f;

@@ -39,49 +39,12 @@ static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
 /* ---- Which function a start routine is -----------------------------------*/
 
-#if defined(__x86_64__)
-/* An instrumented entry is `return hcu_slot__f(args);`: its first
- * instructions load the slot with a RIP-relative operand (`jmp *slot(%rip)`
- * at -O2, `mov slot(%rip), %reg` at -O0). Any RIP-relative displacement in
- * the first bytes that lands exactly on a registered slot names the
- * function; a false match would have to hit a slot's address exactly. */
-static const struct hcu_func_desc *entry_by_code(const unsigned char *p) {
-  enum { SCAN = 48 };
-  for (int i = 0; i + 6 <= SCAN; i++) {
-    int len = 0; /* bytes of the instruction up to and including disp32 */
-    if (p[i] == 0xff && (p[i + 1] == 0x25 || p[i + 1] == 0x15))
-      len = 6; /* jmp/call *disp(%rip) */
-    else if ((p[i] & 0xf8) == 0x48 && p[i + 1] == 0x8b &&
-             (p[i + 2] & 0xc7) == 0x05)
-      len = 7; /* mov disp(%rip), %r64 */
-    if (!len || i + len > SCAN)
-      continue;
-    int32_t disp;
-    memcpy(&disp, p + i + len - 4, 4);
-    void *const *slot = (void *const *)(p + i + len + disp);
-    const struct hcu_func_desc *d = hcu_registry_by_slot(slot);
-    if (d)
-      return d;
-  }
-  return NULL;
-}
-#endif
-
-/* The descriptor of the instrumented function whose entry is fn, or 0. */
-static const struct hcu_func_desc *entry_of(void *(*fn)(void *)) {
-  const struct hcu_func_desc *d = NULL;
-#if defined(__x86_64__)
-  d = entry_by_code((const unsigned char *)(uintptr_t)fn);
-#endif
-  Dl_info info;
-  if (!d && dladdr((void *)(uintptr_t)fn, &info) && info.dli_sname &&
-      info.dli_saddr == (void *)(uintptr_t)fn) {
-    char err[256];
-    d = hcu_registry_find(info.dli_sname, err, sizeof err);
-    if (d && (d->flags & HCU_FN_STATIC))
-      d = NULL; /* a static function of that name elsewhere: not this one */
-  }
-  return d;
+/* The descriptor of the instrumented function whose entry is fn, or 0. The
+ * transform records each function's entry in its descriptor, so this is an
+ * exact lookup: an uninstrumented function (or a pointer into the middle of
+ * one) is never mistaken for an instrumented one. */
+const struct hcu_func_desc *hcu_entry_of(void *fn) {
+  return hcu_registry_by_entry(fn);
 }
 
 /* ---- Registry entries of created threads ---------------------------------*/
@@ -162,7 +125,7 @@ static void *trampoline(void *p) {
 int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg) {
   pthread_once(&key_once, make_key);
-  const struct hcu_func_desc *d = start ? entry_of(start) : NULL;
+  const struct hcu_func_desc *d = hcu_entry_of((void *)(uintptr_t)start);
   if (!d) {
     Dl_info info;
     const char *sym = NULL;

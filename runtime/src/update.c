@@ -262,14 +262,19 @@ static int quiesce(struct apply *a) {
   uint64_t deadline = a->t_first + (uint64_t)a->timeout_ms * 1000u;
 
   pthread_mutex_lock(&hcu_eng.lock);
-  while (hcu_threads_not_in(HCU_T_PARKED) > 0) {
+  /* No update while a signal handler runs (signals.c): a stopped thread
+   * runs none, but one on a thread we do not manage might. */
+  while (hcu_threads_not_in(HCU_T_PARKED) > 0 || hcu_signals_running() > 0) {
     if (hcu_now_us() >= deadline) {
       char who[900] = "";
       size_t n = 0;
       for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
         if (t->state != HCU_T_PARKED && n < sizeof who) {
-          char how[96] = "";
-          if (t->blocked_in)
+          char how[160] = "", sig[128];
+          hcu_signals_describe(t, sig, sizeof sig);
+          if (sig[0])
+            snprintf(how, sizeof how, ", %s", sig);
+          else if (t->blocked_in)
             snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
           else if (t->held > 0)
             snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
@@ -279,6 +284,11 @@ static int quiesce(struct apply *a) {
                                 t->name, (long)t->tid, state_name(t->state),
                                 how);
         }
+      int other = hcu_signals_unmanaged();
+      if (other > 0 && n < sizeof who)
+        snprintf(who + n, sizeof who - n,
+                 "%s%d signal handler%s on threads libhcu does not manage",
+                 n ? ", " : "", other, other > 1 ? "s" : "");
       pthread_mutex_unlock(&hcu_eng.lock);
       return fail(a, HCU_ERR_TIMEOUT,
                   "not every thread reached an update point within %u ms: %s; "
@@ -688,6 +698,21 @@ static void list_functions(struct apply *a) {
   res->nfunctions = a->nupd;
 }
 
+/* Two-phase: the coordinator (hcuapply) decides whether this prepared
+ * update commits, once every process of the group has prepared. */
+static int await_decision(struct apply *a) {
+  char why[512] = "";
+  list_functions(a);
+  a->res->new_version = a->info->new_version; /* what "prepared" reports */
+  hcu_log("update: prepared version %d -> %d; waiting for the decision",
+          a->res->old_version, a->info->new_version);
+  int go = a->req->prepared(a->req->prepared_ctx, a->res, why, sizeof why);
+  a->res->new_version = a->res->old_version;
+  if (go)
+    return HCU_OK;
+  return fail(a, HCU_ERR_ABORTED, "%s; nothing was changed", why);
+}
+
 static void commit(struct apply *a) {
   for (int k = 0; k < a->nupd; k++) {
     const struct hcu_fn_update *u = &a->upd[k];
@@ -850,6 +875,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   int dry = rc == HCU_OK && req->dry_run;
   if (rc == HCU_OK && !dry)
     rc = run_transformers(&a);
+  if (rc == HCU_OK && !dry && req->prepared)
+    rc = await_decision(&a);
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)

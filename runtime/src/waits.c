@@ -19,6 +19,7 @@
 /* ---- The unblocked window -------------------------------------------------*/
 
 static void window_open(sigset_t *old) {
+  hcu_signals_wait_begin();
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, hcu_wake_signal);
@@ -254,6 +255,7 @@ int hcu_wrap_epoll_wait(int epfd, struct epoll_event *ev, int maxev,
       ms = l > 0x7fffffff ? 0x7fffffff : (int)l;
     }
     unsigned seen = hcu_wake_count;
+    hcu_signals_wait_begin();
     r = epoll_pwait(epfd, ev, maxev, ms, &mask);
     if (r >= 0 || errno != EINTR)
       break;

@@ -108,10 +108,17 @@ int hcu_asked_to_unwind(struct hcu_thread *t, int id,
 }
 
 /* Whether an EINTR from some other signal should reach the caller: libc's
- * call would have been restarted unless a handler lacks SA_RESTART. We cannot
+ * call would have been restarted unless the handler lacks SA_RESTART. The
+ * trampolines of handlers installed through the wrappers note which ran
+ * (signals.c); for other handlers (a library's, a sanitizer's) we cannot
  * tell which signal arrived, so any caught, unblocked signal without
  * SA_RESTART makes the call return EINTR. Runs only after such an EINTR. */
 int hcu_foreign_eintr_visible(void) {
+  /* Handlers installed through the wrappers say what interrupted us. */
+  int note = hcu_signals_eintr();
+  if (note)
+    return note == 2;
+  /* Otherwise guess from the handlers installed: any without SA_RESTART. */
   sigset_t blocked;
   pthread_sigmask(SIG_BLOCK, NULL, &blocked);
   for (int s = 1; s < NSIG; s++) {
@@ -152,6 +159,7 @@ int hcu_wait_ready(struct hcu_thread *t, int id, struct pollfd *fds,
       relp = &rel;
     }
     unsigned seen = hcu_wake_count;
+    hcu_signals_wait_begin();
     int r = ppoll(fds, nfds, relp, &mask);
     if (r >= 0 || errno != EINTR)
       return r;

@@ -23,4 +23,4 @@ int use(int k) {
 // CHECK-NEXT: {{^}}  { if (0) { hcu_resume_1: plain = hcu_l->plain; hcu_a = hcu_l->hcu_a; hcu_mark = hcu_l->hcu_mark; {{.*}} fill(&(hcu_a->x), (hcu_a->buf)); hcu_after_1: {{.*}}hcu_l->hcu_a = hcu_a; hcu_l->hcu_mark = hcu_mark;
 // CHECK-NEXT: {{^}}  { __typeof__(int) hcu_ret = ( (hcu_a->x) + (hcu_a->buf)[0] + plain); hcu_arena_pop(hcu_mark); return hcu_ret; }
 // The arena block's layout is recorded so an update only adopts a block of the same shape.
-// CHECK: {{^}}  {"use", "use", {{.*}}, "x:int#4;buf:char#1[16];"},
+// CHECK: {{^}}  {"use", "use", {{.*}}, "x:int#4;buf:char#1[16];", (void *)use},

@@ -23,6 +23,14 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     res->nfunctions = 3;
     res->nframes = 2;
     snprintf(res->functions, sizeof res->functions, "main,serve,next_letter");
+    char why[512];
+    if (req->prepared && !req->dry_run &&
+        !req->prepared(req->prepared_ctx, res, why, sizeof why)) {
+      res->new_version = version;
+      snprintf(res->message, sizeof res->message, "%s; nothing was changed",
+               why);
+      return res->code = HCU_ERR_ABORTED;
+    }
     snprintf(res->message, sizeof res->message, "updated");
     if (!req->dry_run)
       version++;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <thread>
+#include <utility>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -71,6 +73,34 @@ std::string converse(const std::string &request, bool close_write = true) {
 bool endsWith(const std::string &s, const std::string &tail) {
   return s.size() >= tail.size() &&
          s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// A two-phase apply: sends the request, waits for the "prepared" answer,
+// then sends `decision` (empty: closes the connection instead). Returns the
+// prepared answer and the final one.
+std::pair<std::string, std::string> twoPhase(const std::string &decision) {
+  int sv[2];
+  EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  std::thread server([&] { hcu_control_handle(sv[1]); });
+  std::string request = "hcu1 apply path=/x.so two_phase=1\n";
+  EXPECT_EQ(write(sv[0], request.data(), request.size()),
+            static_cast<ssize_t>(request.size()));
+  std::string prepared, final;
+  char buf[4096];
+  ssize_t n;
+  while (!endsWith(prepared, "\nend\n") &&
+         (n = read(sv[0], buf, sizeof buf)) > 0)
+    prepared.append(buf, static_cast<size_t>(n));
+  if (!decision.empty()) {
+    EXPECT_EQ(write(sv[0], decision.data(), decision.size()),
+              static_cast<ssize_t>(decision.size()));
+  }
+  shutdown(sv[0], SHUT_WR);
+  while ((n = read(sv[0], buf, sizeof buf)) > 0)
+    final.append(buf, static_cast<size_t>(n));
+  server.join();
+  close(sv[0]);
+  return {prepared, final};
 }
 
 // ---- Valid requests -------------------------------------------------------
@@ -214,6 +244,14 @@ TEST(Reject, NonNumericNumbers) {
   expectRejected("hcu1 apply path=/a timeout_ms=3600001\n",
                  "timeout_ms must be");
 }
+TEST(Parse, TwoPhase) {
+  Parsed p = parse("hcu1 apply path=/a.so two_phase=1\n");
+  ASSERT_EQ(p.rc, HCU_OK) << p.err;
+  EXPECT_EQ(p.req.apply.two_phase, 1);
+  EXPECT_EQ(parse("hcu1 apply path=/a.so\n").req.apply.two_phase, 0);
+  expectRejected("hcu1 apply path=/a two_phase=yes\n", "two_phase must be");
+}
+
 TEST(Reject, BadEnums) {
   expectRejected("hcu1 apply path=/a model=eager\n", "model must be");
   expectRejected("hcu1 apply path=/a dry_run=yes\n", "dry_run must be");
@@ -543,6 +581,47 @@ TEST_F(TempDir, OtherUsersAreRefused) {
       "refused a connection from uid 65534 pid " + std::to_string(child);
   EXPECT_NE(std::string(lines[nl - 1]).find(want), std::string::npos)
       << lines[nl - 1];
+}
+
+TEST(Handle, TwoPhaseCommit) {
+  stub_apply_code = HCU_OK;
+  int before = hcu_current_version();
+  auto [prepared, final] = twoPhase("hcu1 commit\n");
+  EXPECT_EQ(prepared.rfind("ok\nphase=prepared\n", 0), 0u) << prepared;
+  EXPECT_NE(prepared.find("\nnew_version=" + std::to_string(before + 1) + "\n"),
+            std::string::npos)
+      << prepared;
+  EXPECT_EQ(final.rfind("ok\n", 0), 0u) << final;
+  EXPECT_TRUE(endsWith(final, "\nend\n")) << final;
+  EXPECT_EQ(hcu_current_version(), before + 1);
+}
+
+TEST(Handle, TwoPhaseAbortCarriesTheReason) {
+  stub_apply_code = HCU_OK;
+  int before = hcu_current_version();
+  auto [prepared, final] = twoPhase("hcu1 abort reason=pid%207%20failed\n");
+  EXPECT_EQ(prepared.rfind("ok\nphase=prepared\n", 0), 0u) << prepared;
+  EXPECT_EQ(final.rfind("error code=18 name=HCU_ERR_ABORTED\n", 0), 0u)
+      << final;
+  EXPECT_NE(final.find("aborted%20the%20update:%20pid%207%20failed"),
+            std::string::npos)
+      << final;
+  EXPECT_EQ(hcu_current_version(), before);
+}
+
+TEST(Handle, TwoPhaseWithoutDecisionRollsBack) {
+  stub_apply_code = HCU_OK;
+  int before = hcu_current_version();
+  auto [prepared, final] = twoPhase("");
+  EXPECT_EQ(final.rfind("error code=18 name=HCU_ERR_ABORTED\n", 0), 0u)
+      << final;
+  EXPECT_NE(final.find("closed%20the%20connection%20before%20deciding"),
+            std::string::npos)
+      << final;
+  auto [p2, garbage] = twoPhase("hcu1 commit please\n");
+  EXPECT_EQ(garbage.rfind("error code=18 name=HCU_ERR_ABORTED\n", 0), 0u)
+      << garbage;
+  EXPECT_EQ(hcu_current_version(), before);
 }
 
 } // namespace

@@ -498,7 +498,7 @@ std::string FunctionInstrumenter::descriptorInit() const {
          std::to_string(FD->getNumParams()) + ", hcu_locals_" + Sfx + ", " +
          std::to_string(NLocals) + ", hcu_cps_" + Sfx + ", " +
          std::to_string(Points.size() + 1) + ", " + json(ArenaLayout).dump() +
-         "}";
+         ", (void *)" + Fn + "}";
 }
 
 void FunctionInstrumenter::addMetadata() {

@@ -25,7 +25,8 @@ extern "C" {
   X(HCU_ERR_FRAME, 14, "an active frame cannot be mapped to the new version")  \
   X(HCU_ERR_UNSUPPORTED, 15, "requested feature is not supported yet")         \
   X(HCU_ERR_NO_PROCESS, 16, "no such updatable process")                       \
-  X(HCU_ERR_CHANNEL, 17, "cannot reach the process's control channel")
+  X(HCU_ERR_CHANNEL, 17, "cannot reach the process's control channel")     \
+  X(HCU_ERR_ABORTED, 18, "another process of the group could not prepare the update")
 
 enum hcu_error {
 #define HCU_X(name, num, text) name = num,

@@ -16,7 +16,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible. A unit
  * built against another ABI is refused at registration. */
-#define HCU_ABI_VERSION 1
+#define HCU_ABI_VERSION 2
 
 /* ---- The fast path -------------------------------------------------------
  * hcu_update_pending is nonzero while any update activity is in progress
@@ -87,6 +87,10 @@ struct hcu_func_desc {
   /* Layout of the function's frame-arena block (address-taken locals), "" if
    * none; a rebuilt frame adopts the old block only if this is identical. */
   const char *arena_layout;
+  /* The stable entry (the function's own symbol, which calls through the
+   * slot): what a function pointer to it holds, e.g. a thread's start
+   * routine or a signal handler (ABI 2). */
+  void *entry;
 };
 
 struct hcu_unit_desc {

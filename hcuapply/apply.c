@@ -101,6 +101,10 @@ static unsigned long long num(const struct answer *ans, const char *key) {
   return v ? strtoull(v, NULL, 10) : 0;
 }
 
+/* Set by the apply command for a lazy update: its report names no rebuilt
+ * frames (family.c's reports are immediate). */
+static int lazy_report;
+
 void print_apply_human(pid_t pid, int dry_run, const struct answer *ans) {
   const char *fns = answer_get(ans, "functions");
   unsigned long long nfn = num(ans, "nfunctions"), nfr = num(ans, "nframes");
@@ -121,8 +125,12 @@ void print_apply_human(pid_t pid, int dry_run, const struct answer *ans) {
     fputs(": ", stdout);
     print_list(fns);
   }
-  printf("; %llu frame%s %s\n", nfr, nfr == 1 ? "" : "s",
-         dry_run ? "would be rebuilt; process left unchanged" : "rebuilt");
+  if (lazy_report)
+    printf("; lazy: running frames finish in their old code%s\n",
+           dry_run ? "; process left unchanged" : "");
+  else
+    printf("; %llu frame%s %s\n", nfr, nfr == 1 ? "" : "s",
+           dry_run ? "would be rebuilt; process left unchanged" : "rebuilt");
 }
 
 void print_apply_json(pid_t pid, int dry_run, const char *model,
@@ -221,6 +229,7 @@ int cmd_apply(int argc, char **argv) {
     print_apply_json(o.pid, o.dry_run, o.model, &ans);
     putchar('\n');
   } else {
+    lazy_report = strcmp(o.model, "lazy") == 0;
     print_apply_human(o.pid, o.dry_run, &ans);
   }
   answer_free(&ans);

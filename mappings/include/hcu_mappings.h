@@ -32,11 +32,20 @@ typedef struct hcu_mapping_function_update_description {
 } hcu_mapping_function_update_description_t;
 
 /* One continuation mapping: a point of the old function and the point of the
- * new function where execution continues. */
+ * new function where execution continues. Points are numbered per function
+ * (0 = entry; hcu-transform's output and metadata list them). A stable name
+ * ("loop#2", "siftDown#1", "entry") may be given instead of a number; a name,
+ * when present, wins over the number beside it:
+ *   { 2, 1 }                                  by number (UpStare's form)
+ *   HCU_CONTINUATION("loop#2", "heapify#1")   by name */
 typedef struct hcu_mapping_continuation {
   int old_point;
   int new_point;
+  const char *old_point_name;
+  const char *new_point_name;
 } hcu_mapping_continuation_t;
+
+#define HCU_CONTINUATION(old_name, new_name) { -1, -1, old_name, new_name }
 
 #ifndef HCU_MAX_CONTINUATIONS
 #define HCU_MAX_CONTINUATIONS 64

@@ -342,6 +342,8 @@ void hcu_control_set_updates_enabled(int enabled) {
   atomic_store(&updates_enabled, enabled != 0);
 }
 
+int hcu_control_updates_enabled(void) { return atomic_load(&updates_enabled); }
+
 int hcu_set_updates_enabled(int enabled) {
   int was = atomic_exchange(&updates_enabled, enabled != 0);
   if (was != (enabled != 0))

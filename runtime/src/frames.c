@@ -162,13 +162,39 @@ int hcu_threads_not_in(int st) {
 
 __thread int hcu_pin_depth __attribute__((tls_model("initial-exec")));
 
+static void drain_wake_signals(void);
+
+/* The lazy model: the thread stops right here, without unwinding, until the
+ * update is decided, then goes on in the code it was running; its next calls
+ * go through the slots to whatever version is current. Under lock. */
+static void park_in_place_locked(struct hcu_thread *t) {
+  t->state = HCU_T_PARKED;
+  if (!hcu_eng.first_parked_us)
+    hcu_eng.first_parked_us = hcu_now_us();
+  pthread_cond_broadcast(&hcu_eng.cv);
+  while (hcu_eng.decision == HCU_DEC_NONE)
+    pthread_cond_wait(&hcu_eng.cv, &hcu_eng.lock);
+  became_running_locked(t);
+}
+
 int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
-  /* Called by t itself: a pinned function is active on its stack (hcu_rt.h). */
-  if (hcu_pin_depth > 0)
-    return 0;
+  int oldcancel;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
   pthread_mutex_lock(&hcu_eng.lock);
   int go = __atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED) &&
            t->state == HCU_T_RUNNING;
+  if (go && hcu_eng.lazy) {
+    park_in_place_locked(t);
+    pthread_mutex_unlock(&hcu_eng.lock);
+    pthread_setcancelstate(oldcancel, NULL);
+    drain_wake_signals();
+    return 0;
+  }
+  pthread_setcancelstate(oldcancel, NULL);
+  /* A pinned function is active on t's stack (hcu_rt.h): t can stop in place
+   * (lazy, above) but not unwind; it goes on until the pin is gone. */
+  if (hcu_pin_depth > 0)
+    go = 0;
   if (go)
     t->state = HCU_T_UNWINDING;
   pthread_mutex_unlock(&hcu_eng.lock);

@@ -137,6 +137,9 @@ struct hcu_engine {
   int decision;      /* enum hcu_decision, under lock */
   int busy;          /* an update is in progress, under lock */
   int clear_when_rebuilt; /* the last thread to rebuild clears pending */
+  /* The update in progress is lazy: threads stop where they are (no
+   * unwinding) and go on in the code they were running (under lock). */
+  int lazy;
   uint64_t first_parked_us, last_rebuilt_us;
 };
 extern struct hcu_engine hcu_eng;
@@ -201,6 +204,54 @@ const char *hcu_registry_added_key(const struct hcu_unit_desc *units,
  * previous ones (new_fn). Forgets every unit and entry of the patch. */
 void hcu_registry_revert(const struct hcu_unit_desc *units,
                          const struct hcu_fn_update *u, int n, int version);
+
+/* ---- What the mapping says about active frames (equiv.c) -----------------*/
+
+/* An algorithmic equivalence, resolved: frames of old_fn stopped at
+ * old_cp[k] continue in new_fn at new_cp[k]. */
+struct hcu_equiv {
+  const struct hcu_func_desc *old_fn, *new_fn;
+  const char *table; /* the mapping's array, for messages */
+  int n;
+  int old_cp[HCU_MAX_CONTINUATIONS], new_cp[HCU_MAX_CONTINUATIONS];
+};
+
+struct hcu_frame_rules {
+  const struct hcu_patch_info *info;
+  struct hcu_equiv *eq;
+  int neq;
+  const struct hcu_fn_update *upd; /* for renamed callees */
+  int nupd;
+};
+
+/* Internal result of frame mapping: a thread is not at a point the mapping
+ * can continue from yet; it runs on and the update is tried again. */
+#define HCU_NOT_READY (-1)
+
+const struct hcu_cp_desc *hcu_cp_number(const struct hcu_func_desc *f,
+                                        int number);
+const struct hcu_cp_desc *hcu_cp_named(const struct hcu_func_desc *f,
+                                       const char *name);
+/* Resolves and checks the patch's equivalences and stack transformers. */
+int hcu_rules_load(struct hcu_frame_rules *r, const struct hcu_patch_info *i,
+                   const struct hcu_unit_desc *units,
+                   const struct hcu_fn_update *upd, int nupd, char *err,
+                   size_t errsz);
+void hcu_rules_free(struct hcu_frame_rules *r);
+const struct hcu_equiv *hcu_rules_equiv(const struct hcu_frame_rules *r,
+                                        const struct hcu_func_desc *fn);
+/* The new point for a frame of fn (e's old function, any version) stopped at
+ * cp, or -1 if the equivalence does not map it. */
+int hcu_equiv_target(const struct hcu_equiv *e, const struct hcu_func_desc *fn,
+                     int cp);
+/* The new name of a callee that an equivalence or a rename replaces, or 0. */
+const char *hcu_rules_callee(const struct hcu_frame_rules *r,
+                             const char *callee);
+hcu_stack_transformer_fn hcu_rules_transformer(const struct hcu_frame_rules *r,
+                                               const struct hcu_func_desc *nf);
+/* Under the crash guard: the signal number if it crashed, else 0. */
+int hcu_run_stack_transformer(hcu_stack_transformer_fn fn, void *to,
+                              void *from, void *params);
 
 /* ---- Wrappers (wrappers.c): same signatures as libc's ---------------------*/
 

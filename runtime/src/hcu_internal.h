@@ -60,6 +60,7 @@ int hcu_control_start(void);
 
 /* Whether apply requests reach the engine; status reports it. */
 void hcu_control_set_updates_enabled(int enabled);
+int hcu_control_updates_enabled(void);
 
 /* Nonzero on the control thread (the engine may assert it). */
 int hcu_is_control_thread(void);

@@ -140,6 +140,18 @@ void hcu_thread_kick(struct hcu_thread *t) {
  * released only while inside the wait, which is where we pretend to be) and
  * marks the call for replay. */
 static int unwind_out_of_wait(struct hcu_thread *t, pthread_mutex_t *m) {
+  if (__atomic_load_n(&hcu_eng.lazy, __ATOMIC_RELAXED)) {
+    /* Lazy update: stop without the mutex (another waiter woken by the
+     * same broadcast needs it to get out of libc and stop too), take it
+     * back, and report a spurious wakeup. Nothing is unwound. */
+    pthread_mutex_unlock(m);
+    if (t->held > 0)
+      t->held--;
+    hcu_thread_begin_unwind(t, HCU_RESUME_REPLAY); /* parks in place */
+    if (hcu_lock_interruptible(t, HCU_W_COND, m, NULL) == 0)
+      t->held++;
+    return 1;
+  }
   if (!hcu_asked_to_unwind(t, HCU_W_COND, NULL))
     return 0;
   pthread_mutex_unlock(m);

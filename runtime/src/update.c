@@ -35,6 +35,7 @@ struct apply {
   int late;                        /* a retry's release left a thread late */
   struct hcu_history *hist;           /* apply: pushed at the commit */
   struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
+  struct hcu_frame_rules rules; /* equivalences, stack transformers */
 };
 
 static int fail(struct apply *a, int code, const char *fmt, ...)
@@ -176,11 +177,8 @@ static int resolve_functions(struct apply *a) {
 
 static int load_patch(struct apply *a) {
   const char *path = a->req->path;
-  if (a->req->model == HCU_MODEL_LAZY)
-    return fail(a, HCU_ERR_UNSUPPORTED,
-                "the lazy update model is not supported yet; use the "
-                "immediate model");
-  if (a->req->model != HCU_MODEL_IMMEDIATE)
+  if (a->req->model != HCU_MODEL_IMMEDIATE &&
+      a->req->model != HCU_MODEL_LAZY)
     return fail(a, HCU_ERR_UNSUPPORTED, "unknown update model %d",
                 a->req->model);
   if (hcu_fault_fire(HCU_FAULT_LOAD))
@@ -220,6 +218,9 @@ static int load_patch(struct apply *a) {
   if (rc == HCU_OK)
     rc = resolve_functions(a);
   if (rc == HCU_OK)
+    rc = hcu_rules_load(&a->rules, a->info, a->units, a->upd, a->nupd,
+                        a->res->message, sizeof a->res->message);
+  if (rc == HCU_OK)
     rc = hcu_constraints_load(a->info, hcu_registry_find, &a->cons,
                               a->res->message, sizeof a->res->message);
   if (rc == HCU_OK && hcu_registry_prepare(a->units) != 0)
@@ -245,6 +246,8 @@ static const char *state_name(int st) {
 
 static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
+  __atomic_store_n(&hcu_eng.lazy, a->req->model == HCU_MODEL_LAZY,
+                   __ATOMIC_RELAXED);
   hcu_eng.decision = HCU_DEC_NONE;
   hcu_eng.first_parked_us = 0;
   hcu_eng.last_rebuilt_us = 0;
@@ -311,6 +314,7 @@ static int quiesce(struct apply *a) {
 }
 
 static int release(struct apply *a, int decision);
+static int map_frames(struct apply *a);
 
 /* Stops every thread where the safety constraints allow the update: while
  * they forbid it, the threads go on in the old version (a rollback of this
@@ -320,16 +324,30 @@ static int quiesce_allowed(struct apply *a) {
   unsigned wait_ms = 1;
   int logged = 0;
   for (;;) {
-    int rc = quiesce(a);
-    if (rc != HCU_OK || hcu_constraints_allow(a->cons, why, sizeof why))
+    int rc = quiesce(a), unmapped = 0;
+    if (rc != HCU_OK)
       return rc;
+    if (hcu_constraints_allow(a->cons, why, sizeof why)) {
+      /* Lazy: nothing was unwound, no frame to map. Otherwise a thread
+       * stopped where an algorithmic equivalence cannot continue it is
+       * not ready yet either (equiv.c). */
+      if (a->req->model == HCU_MODEL_LAZY)
+        return HCU_OK;
+      rc = map_frames(a);
+      if (rc != HCU_NOT_READY)
+        return rc;
+      snprintf(why, sizeof why, "%s", a->res->message);
+      unmapped = 1;
+    }
     if (!logged++)
       hcu_log("update: %s; retrying until the timeout", why);
     uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
     if (hcu_now_us() + wait_ms * 1000u >= end)
       return fail(a, HCU_ERR_TIMEOUT,
-                  "the safety constraints did not allow the update within %u "
-                  "ms: %s; nothing was changed",
+                  unmapped ? "no thread state the mapping can continue from "
+                             "within %u ms: %s; nothing was changed"
+                           : "the safety constraints did not allow the "
+                             "update within %u ms: %s; nothing was changed",
                   a->timeout_ms, why);
     a->quiesce_started = 0;
     if (release(a, HCU_DEC_ROLLBACK)) {
@@ -364,14 +382,20 @@ static const struct hcu_cp_desc *cp_by_name(const struct hcu_func_desc *f,
 }
 
 /* Copies same-named variables of identical layout; new ones stay zero. */
+/* With a stack transformer (lenient), a variable whose type changed stays
+ * zero for the transformer to fill. */
 static int copy_vars(struct apply *a, const struct hcu_thread *t,
                      const char *fn, const char *what,
                      const struct hcu_var_desc *ov, int on, const char *obuf,
-                     const struct hcu_var_desc *nv, int nn, char *nbuf) {
+                     const struct hcu_var_desc *nv, int nn, char *nbuf,
+                     int lenient) {
   for (int i = 0; i < nn; i++)
     for (int j = 0; j < on; j++) {
       if (strcmp(nv[i].name, ov[j].name) != 0)
         continue;
+      if (lenient &&
+          (strcmp(nv[i].type, ov[j].type) != 0 || nv[i].size != ov[j].size))
+        break;
       if (strcmp(nv[i].type, ov[j].type) != 0 || nv[i].size != ov[j].size)
         return fail(a, HCU_ERR_FRAME,
                     "thread %s: the active frame of %s has %s '%s' of type "
@@ -381,6 +405,52 @@ static int copy_vars(struct apply *a, const struct hcu_thread *t,
       memcpy(nbuf + nv[i].offset, obuf + ov[j].offset, nv[i].size);
       break;
     }
+  return HCU_OK;
+}
+
+/* "g#2" in the old function is "h#2" in the new one when the mapping
+ * replaces g by h (an equivalence or a renaming function update). */
+static const struct hcu_cp_desc *renamed_point(struct apply *a,
+                                               const struct hcu_func_desc *nf,
+                                               const struct hcu_cp_desc *ocp) {
+  const char *hash = strrchr(ocp->name, '#');
+  char callee[256], name[300];
+  if (ocp->kind != HCU_CP_CALL || !hash ||
+      (size_t)(hash - ocp->name) >= sizeof callee)
+    return NULL;
+  memcpy(callee, ocp->name, (size_t)(hash - ocp->name));
+  callee[hash - ocp->name] = '\0';
+  const char *to = hcu_rules_callee(&a->rules, callee);
+  if (!to)
+    return NULL;
+  snprintf(name, sizeof name, "%s%s", to, hash);
+  return cp_by_name(nf, name);
+}
+
+/* Runs the mapping's stack transformer for the new record n (filled by
+ * default already) from the old record r; cp and kind are set by the caller
+ * afterwards. */
+static int run_transformer(struct apply *a, const struct hcu_thread *t,
+                           hcu_stack_transformer_fn x, struct hcu_record *r,
+                           struct hcu_record *n) {
+  struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
+  const char *map = a->info->mapping_file ? a->info->mapping_file
+                                          : "the mapping";
+  nfields->cp = -1;
+  nfields->kind = -1;
+  int sig = hcu_run_stack_transformer(x, n->locals, r->locals, n->formals);
+  if (sig)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: HCU_stack_transformer__%s crashed (SIG%s) mapping the "
+                "frame of %s in thread %s; nothing was changed",
+                map, n->fn->name, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                r->fn->key, t->name);
+  if (nfields->cp == -1 && nfields->kind == -1)
+    return fail(a, HCU_ERR_TRANSFORMER,
+                "%s: HCU_stack_transformer__%s did not call "
+                "hcu_copy_stack_frame_fields(&to->hcu_stack_frame_fields, "
+                "&from->hcu_stack_frame_fields); nothing was changed",
+                map, n->fn->name);
   return HCU_OK;
 }
 
@@ -397,6 +467,8 @@ static int map_record(struct apply *a, const struct hcu_thread *t,
                 t->name, of->key, ofields->cp);
   const struct hcu_cp_desc *ncp = cp_by_name(nf, ocp->name);
   if (!ncp)
+    ncp = renamed_point(a, nf, ocp);
+  if (!ncp)
     return fail(a, HCU_ERR_FRAME,
                 "thread %s: %s is stopped at %s, which the new version does "
                 "not have; add a continuation mapping",
@@ -411,11 +483,14 @@ static int map_record(struct apply *a, const struct hcu_thread *t,
   if (!n)
     return fail(a, HCU_ERR_NOMEM, "out of memory mapping the frame of %s",
                 of->key);
+  hcu_stack_transformer_fn x = hcu_rules_transformer(&a->rules, nf);
   int rc = copy_vars(a, t, of->key, "formal", of->formals, of->nformals,
-                     r->formals, nf->formals, nf->nformals, n->formals);
+                     r->formals, nf->formals, nf->nformals, n->formals, !!x);
   if (rc == HCU_OK)
     rc = copy_vars(a, t, of->key, "local", of->locals, of->nlocals, r->locals,
-                   nf->locals, nf->nlocals, n->locals);
+                   nf->locals, nf->nlocals, n->locals, !!x);
+  if (rc == HCU_OK && x)
+    rc = run_transformer(a, t, x, r, n);
   if (rc != HCU_OK) {
     free(n);
     return rc;
@@ -424,6 +499,87 @@ static int map_record(struct apply *a, const struct hcu_thread *t,
   nfields->cp = ncp->number;
   nfields->kind = ofields->kind;
   *out = n;
+  return HCU_OK;
+}
+
+/* A frame of a function with an algorithmic equivalence continues in the
+ * equivalent function at the mapped point: formals carried over by name,
+ * locals zero, then the stack transformer. Frames above it (its callees)
+ * are abandoned by the caller. */
+static int map_equiv(struct apply *a, const struct hcu_thread *t, size_t i,
+                     const struct hcu_equiv *e, struct hcu_record **out) {
+  struct hcu_record *r = t->recs.v[i];
+  const struct hcu_func_desc *of = r->fn, *nf = e->new_fn;
+  const struct hcu_stack_frame_fields_s *ofields = hcu_record_fields(r);
+  const struct hcu_cp_desc *ocp = cp_by_number(of, ofields->cp);
+  int np = hcu_equiv_target(e, of, ofields->cp);
+  if (np < 0) {
+    fail(a, HCU_ERR_FRAME,
+         "thread %s: %s is at continuation point %d (%s), which %s does not "
+         "map to %s",
+         t->name, of->key, ofields->cp, ocp ? ocp->name : "?", e->table,
+         nf->key);
+    return HCU_NOT_READY;
+  }
+  for (size_t j = 0; j <= i; j++)
+    if (t->recs.v[j]->fn->arena_layout[0])
+      return fail(a, HCU_ERR_UNSUPPORTED,
+                  "thread %s: %s keeps address-taken locals in the frame "
+                  "arena; a frame that an algorithmic equivalence replaces "
+                  "(%s -> %s) cannot have them yet",
+                  t->name, t->recs.v[j]->fn->key, of->key, nf->key);
+  if (nf->arena_layout[0] && np != 0)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "%s keeps address-taken locals in the frame arena; an "
+                "algorithmic equivalence can continue it only at its entry "
+                "(point 0)",
+                nf->key);
+  struct hcu_record *n = hcu_record_new(nf);
+  if (!n)
+    return fail(a, HCU_ERR_NOMEM, "out of memory mapping the frame of %s",
+                of->key);
+  hcu_stack_transformer_fn x = hcu_rules_transformer(&a->rules, nf);
+  int rc = copy_vars(a, t, of->key, "formal", of->formals, of->nformals,
+                     r->formals, nf->formals, nf->nformals, n->formals, 1);
+  if (rc == HCU_OK && x)
+    rc = run_transformer(a, t, x, r, n);
+  if (rc != HCU_OK) {
+    free(n);
+    return rc;
+  }
+  struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
+  nfields->cp = np;
+  nfields->kind = HCU_RESUME_AT; /* the new frame is the innermost */
+  hcu_log("update: thread %s: %s at %s continues as %s at point %d%s", t->name,
+          of->key, ocp ? ocp->name : "?", nf->key, np,
+          i ? " (the frames above it are abandoned)" : "");
+  *out = n;
+  return HCU_OK;
+}
+
+/* A caller resumes by calling, at its call site, the function whose frame
+ * is above it: after an equivalence or a rename that must still hold. */
+static int check_calls(struct apply *a, const struct hcu_thread *t) {
+  const struct hcu_recstack *m = &t->mapped;
+  for (size_t i = 1; i < m->n; i++) {
+    struct hcu_record *caller = m->v[i];
+    const struct hcu_stack_frame_fields_s *f = hcu_record_fields(caller);
+    const struct hcu_cp_desc *cp = cp_by_number(caller->fn, f->cp);
+    if (f->kind != HCU_RESUME_REENTER || !cp || cp->kind != HCU_CP_CALL)
+      continue;
+    const char *hash = strrchr(cp->name, '#');
+    const char *callee = m->v[i - 1]->fn->name;
+    if (!hash || strncmp(cp->name, "(*)", 3) == 0)
+      continue;
+    if ((size_t)(hash - cp->name) != strlen(callee) ||
+        strncmp(cp->name, callee, strlen(callee)) != 0)
+      return fail(a, HCU_ERR_FRAME,
+                  "thread %s: %s would continue at its call %s, but the frame "
+                  "above it continues in %s; update %s so that it calls %s "
+                  "there",
+                  t->name, caller->fn->key, cp->name, m->v[i - 1]->fn->key,
+                  caller->fn->key, callee);
+  }
   return HCU_OK;
 }
 
@@ -455,11 +611,20 @@ static int map_frames(struct apply *a) {
     for (size_t i = 0; i < t->recs.n && rc == HCU_OK; i++) {
       struct hcu_record *r = t->recs.v[i], *n = NULL;
       const struct hcu_fn_update *u = NULL;
+      const struct hcu_equiv *e = hcu_rules_equiv(&a->rules, r->fn);
+      const struct hcu_func_desc *cur = NULL;
       for (int k = 0; k < a->nupd && !u; k++)
         if (hcu_same_key(r->fn, a->upd[k].old_fn))
           u = &a->upd[k];
-      if (u) {
+      if (e) {
+        rc = map_equiv(a, t, i, e, &n);
+        if (rc == HCU_OK)
+          hcu_recstack_clear(&t->mapped); /* its callees: abandoned */
+      } else if (u) {
         rc = map_record(a, t, r, u->new_fn, &n);
+      } else if ((cur = hcu_registry_current(r->fn)) != r->fn) {
+        /* Left in older code by a lazy update: its slot leads elsewhere. */
+        rc = map_record(a, t, r, cur, &n);
       } else if (!(n = copy_record(r))) {
         rc = fail(a, HCU_ERR_NOMEM, "out of memory copying the frame of %s",
                   r->fn->key);
@@ -469,6 +634,8 @@ static int map_frames(struct apply *a) {
         rc = fail(a, HCU_ERR_NOMEM, "out of memory mapping frames");
       }
     }
+    if (rc == HCU_OK)
+      rc = check_calls(a, t);
     a->res->nframes += (int)t->recs.n;
     if (t->recs.n > 0) {
       struct hcu_record *in = t->recs.v[0];
@@ -582,7 +749,8 @@ static int release(struct apply *a, int decision) {
   pthread_mutex_lock(&hcu_eng.lock);
   __atomic_store_n(&hcu_eng.requested, 0, __ATOMIC_RELEASE);
   for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next) {
-    if (decision == HCU_DEC_COMMIT && t->state == HCU_T_PARKED) {
+    if (decision == HCU_DEC_COMMIT && t->state == HCU_T_PARKED &&
+        !hcu_eng.lazy) {
       struct hcu_recstack old = t->recs;
       t->recs = t->mapped;
       t->mapped = old;
@@ -704,8 +872,6 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
   if (rc == HCU_OK)
     rc = quiesce_allowed(&a);
-  if (rc == HCU_OK)
-    rc = map_frames(&a);
   int dry = rc == HCU_OK && req->dry_run;
   if (rc == HCU_OK && !dry)
     rc = run_transformers(&a);
@@ -724,6 +890,7 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     unload(&a);
   else if (req->revert)
     unload_reverted(late);
+  hcu_rules_free(&a.rules);
   free(a.upd);
   hcu_constraints_free(a.cons);
   late |= a.late;
@@ -733,10 +900,14 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   if (committed) {
     res->new_version = hcu_current_version();
     snprintf(res->message, sizeof res->message,
-             "%sversion %d -> %d: %d functions switched (%.600s), %d frames "
-             "rebuilt, quiesce %llu us, pause %llu us",
+             "%sversion %d -> %d%s: %d functions switched (%.600s), %d "
+             "frames rebuilt, quiesce %llu us, pause %llu us",
              req->revert ? "reverted " : "", res->old_version,
-             res->new_version, res->nfunctions, res->functions, res->nframes,
+             res->new_version,
+             req->model == HCU_MODEL_LAZY
+                 ? " (lazy: running frames finish in the code they started in)"
+                 : "",
+             res->nfunctions, res->functions, res->nframes,
              (unsigned long long)res->quiesce_us,
              (unsigned long long)res->pause_us);
     hcu_log("update: %s", res->message);

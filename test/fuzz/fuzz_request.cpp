@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       abort();
     if (A.dry_run != 0 && A.dry_run != 1)
       abort();
-  } else if (Req.verb != HCU_VERB_STATUS && Req.verb != HCU_VERB_MESSAGES) {
+  } else if (Req.verb != HCU_VERB_STATUS && Req.verb != HCU_VERB_MESSAGES &&
+             Req.verb != HCU_VERB_REVERT) {
     abort();
   }
   return 0;

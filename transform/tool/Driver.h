@@ -61,7 +61,8 @@ private:
   /// Appends the metadata of pre-built inputs (x.o with x.o.hcu.json).
   int collectInputUnits(std::vector<nlohmann::json> &Units) const;
   int writePatchDescriptor(const std::string &Dir, const std::string &Object,
-                           const struct MappingFacts &Facts);
+                           const struct MappingFacts &Facts,
+                           const std::vector<nlohmann::json> &Units);
   void fixDependencyFile(const CCInput &In, const std::string &Out,
                          const std::string &Instrumented) const;
 };

@@ -21,7 +21,7 @@ extern "C" {
   X(HCU_ERR_WRONG_VERSION, 10, "the patch does not apply to the running version") \
   X(HCU_ERR_MAPPING, 11, "the mapping does not match the program")             \
   X(HCU_ERR_TIMEOUT, 12, "threads did not reach an update point in time")      \
-  X(HCU_ERR_TRANSFORMER, 13, "a datatype transformer failed")                  \
+  X(HCU_ERR_TRANSFORMER, 13, "a transformer in the mapping failed")           \
   X(HCU_ERR_FRAME, 14, "an active frame cannot be mapped to the new version")  \
   X(HCU_ERR_UNSUPPORTED, 15, "requested feature is not supported yet")         \
   X(HCU_ERR_NO_PROCESS, 16, "no such updatable process")                       \

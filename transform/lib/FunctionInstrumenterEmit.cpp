@@ -316,6 +316,9 @@ void FunctionInstrumenter::emitArenaUses() {
       ArenaVars.insert(L.VD);
   for (const ParmVarDecl *P : ArenaParams)
     ArenaVars.insert(P);
+  // A macro argument used twice in the body (`*(&(x)) = NULL`) yields two
+  // references with one spelling: rewrite it once.
+  std::set<SourceLocation> Done;
   for (const DeclRefExpr *DR : Scan.Refs) {
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
     if (!VD || !ArenaVars.count(VD))
@@ -331,6 +334,8 @@ void FunctionInstrumenter::emitArenaUses() {
       }
       L = SM.getSpellingLoc(L);
     }
+    if (!Done.insert(L).second)
+      continue;
     std::string Field =
         isa<ParmVarDecl>(VD) ? VD->getName().str() : Locals[LocalIdx[VD]].Field;
     R.ReplaceText(L, VD->getName().size(), "(hcu_a->" + Field + ")");

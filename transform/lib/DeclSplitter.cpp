@@ -77,9 +77,6 @@ bool split(const DeclStmt *DS, const Collector &C, const SourceManager &SM,
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || !VD->isLocalVarDecl() || VD->getLocation().isMacroID())
       return false;
-    if (const TagDecl *TD = VD->getType()->getAsTagDecl())
-      if (TD->isEmbeddedInDeclarator() || TD->isFreeStanding())
-        return false;
     Arena |= C.Taken.count(VD) || VD->getType()->isArrayType();
     Vars.push_back(VD);
   }

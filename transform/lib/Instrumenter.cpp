@@ -48,6 +48,7 @@ private:
   std::vector<const FunctionDecl *> Order;
   std::string Pragmas;
   json Globals = json::array();
+  std::set<unsigned> StaticsDropped; // offsets of `static` tokens rewritten
 
   void collectFunctions(TranslationUnitDecl *TU);
   json baseGlobalsByKey() const;
@@ -155,7 +156,9 @@ void UnitRewriter::dropStatic(const VarDecl *VD) {
     if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
       break;
     if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static") {
-      U.R.ReplaceText(Tok.getLocation(), Tok.getLength(), "/*static*/");
+      // `static int a, b;` declares two variables with one keyword.
+      if (StaticsDropped.insert(SM.getFileOffset(Tok.getLocation())).second)
+        U.R.ReplaceText(Tok.getLocation(), Tok.getLength(), "/*static*/");
       break;
     }
     L = Tok.getEndLoc();

@@ -25,6 +25,7 @@ def tool(name):
 config.substitutions.append(("%hcu_transform", tool("hcu-transform")))
 config.substitutions.append(("%hcu_cc", tool("hcu-cc")))
 config.substitutions.append(("%hcuapply", tool("hcuapply")))
+config.substitutions.append(("%hcu_patchgen", tool("hcu-patchgen")))
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%alphabet_src", os.path.join(config.hcu_src_root, "test", "alphabet")))
 config.substitutions.append(("%hcu_include", os.path.join(config.hcu_src_root, "runtime", "include")))

@@ -6,6 +6,7 @@
 #include "clang/AST/RecordLayout.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA1.h"
 
@@ -49,20 +50,41 @@ std::string hexHash(const std::string &Text) {
   return llvm::toHex(llvm::ArrayRef<uint8_t>(H.data(), 12), /*LowerCase=*/true);
 }
 
+/// The builtin macro (__LINE__, __FILE__, ...) that produced a token, or "".
+/// Their values depend on where the code is, not on what it means.
+llvm::StringRef builtinMacroOf(const SourceManager &SM, const LangOptions &LO,
+                               SourceLocation Loc) {
+  if (!Loc.isMacroID() ||
+      !SM.isWrittenInScratchSpace(SM.getSpellingLoc(Loc)))
+    return "";
+  SourceLocation Name =
+      SM.getSpellingLoc(SM.getImmediateExpansionRange(Loc).getBegin());
+  unsigned Len = Lexer::MeasureTokenLength(Name, SM, LO);
+  llvm::StringRef Id(SM.getCharacterData(Name), Len);
+  static const char *Builtins[] = {"__LINE__",      "__FILE__",
+                                   "__BASE_FILE__", "__FILE_NAME__",
+                                   "__COUNTER__",   "__DATE__",
+                                   "__TIME__",      "__TIMESTAMP__"};
+  for (const char *B : Builtins)
+    if (Id == B)
+      return B;
+  return "";
+}
+
 /// The preprocessed tokens of Range, as text; Self (a location) is written
 /// as "<self>".
 std::string tokenText(const syntax::TokenBuffer &TB, const SourceManager &SM,
-                      SourceRange Range, SourceLocation Self) {
+                      const LangOptions &LO, SourceRange Range,
+                      SourceLocation Self) {
   std::string Text;
   for (const syntax::Token &T : TB.expandedTokens(Range)) {
-    if (T.location() == Self) {
+    llvm::StringRef Builtin = builtinMacroOf(SM, LO, T.location());
+    if (T.location() == Self)
       Text += "<self>";
-    } else if (T.kind() == tok::numeric_constant &&
-               SM.isWrittenInScratchSpace(SM.getSpellingLoc(T.location()))) {
-      Text += "<builtin-number>"; // __LINE__ and friends
-    } else {
+    else if (!Builtin.empty())
+      Text += Builtin;
+    else
       Text += T.text(SM).str();
-    }
     Text += '\x1f';
   }
   return Text;
@@ -163,7 +185,7 @@ json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB) {
       UseCollector C(FileName);
       C.TraverseDecl(FD);
       Functions[FD->getName().str()] = {
-          {"hash", hexHash(tokenText(TB, SM, FD->getSourceRange(),
+          {"hash", hexHash(tokenText(TB, SM, Ctx.getLangOpts(), FD->getSourceRange(),
                                      FD->getLocation()))},
           {"globals", C.Globals},
           {"types", C.Types}};
@@ -172,7 +194,8 @@ json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB) {
         continue;
       Globals[VD->getName().str()] = {
           {"init_hash",
-           hexHash(tokenText(TB, SM, VD->getInit()->getSourceRange(), {}))}};
+           hexHash(tokenText(TB, SM, Ctx.getLangOpts(),
+                               VD->getInit()->getSourceRange(), {}))}};
     } else if (auto *TD = dyn_cast<TagDecl>(D)) {
       if (!TD->isCompleteDefinition() || SM.isInSystemHeader(Loc) ||
           tagName(TD).empty() || !TypesSeen.insert(tagName(TD)).second)

@@ -20,8 +20,9 @@ namespace hcu {
 ///
 /// A function's hash covers its preprocessed tokens (so a changed macro it
 /// uses counts, comments, whitespace and line numbers do not), with its own
-/// name left out (so a rename with the same body is recognized) and numbers
-/// made by builtin macros such as __LINE__ (assert's) left out.
+/// name left out (so a rename with the same body is recognized) and the
+/// values of builtin macros such as __LINE__ and __FILE__ (assert's) left
+/// out.
 nlohmann::json fingerprintUnit(clang::ASTContext &Ctx,
                                const clang::syntax::TokenBuffer &TB);
 

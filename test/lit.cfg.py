@@ -43,3 +43,13 @@ else:
 for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# The tinyproxy test fetches Debian's source package at run time: it needs
+# apt with a deb-src entry that knows tinyproxy (checked offline here).
+try:
+    import subprocess as _sp
+    if _sp.run(["apt-get", "source", "--print-uris", "-qq", "tinyproxy"],
+               stdout=_sp.DEVNULL, stderr=_sp.DEVNULL, timeout=20).returncode == 0:
+        config.available_features.add("tinyproxy-src")
+except (OSError, _sp.TimeoutExpired):
+    pass

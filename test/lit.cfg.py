@@ -25,6 +25,7 @@ def tool(name):
 config.substitutions.append(("%hcu_transform", tool("hcu-transform")))
 config.substitutions.append(("%hcu_cc", tool("hcu-cc")))
 config.substitutions.append(("%hcuapply", tool("hcuapply")))
+config.substitutions.append(("%hcu_patchgen", tool("hcu-patchgen")))
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%alphabet_src", os.path.join(config.hcu_src_root, "test", "alphabet")))
 config.substitutions.append(("%hcu_include", os.path.join(config.hcu_src_root, "runtime", "include")))
@@ -47,3 +48,13 @@ for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "HCU_SOAK_UPDATES"):
 import shutil
 if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root-setpriv")
+
+# The tinyproxy test fetches Debian's source package at run time: it needs
+# apt with a deb-src entry that knows tinyproxy (checked offline here).
+try:
+    import subprocess as _sp
+    if _sp.run(["apt-get", "source", "--print-uris", "-qq", "tinyproxy"],
+               stdout=_sp.DEVNULL, stderr=_sp.DEVNULL, timeout=20).returncode == 0:
+        config.available_features.add("tinyproxy-src")
+except (OSError, _sp.TimeoutExpired):
+    pass

@@ -205,6 +205,41 @@ void FunctionInstrumenter::findAddressTaken() {
   }
 }
 
+/// Whether every use of VD in the body reads it: `v` or `v[i]` as an
+/// rvalue, or inside sizeof.
+bool FunctionInstrumenter::isOnlyRead(const VarDecl *VD) const {
+  auto Up = [&](const Stmt *S) {
+    const Stmt *P = Nav.parentStmt(S);
+    while (P && isa<ParenExpr>(P))
+      P = Nav.parentStmt(P);
+    return P;
+  };
+  auto IsRead = [](const Stmt *P) {
+    const auto *IC = dyn_cast_or_null<ImplicitCastExpr>(P);
+    return IC && IC->getCastKind() == CK_LValueToRValue;
+  };
+  auto InSizeof = [&](const Stmt *S) {
+    for (; S; S = Nav.parentStmt(S))
+      if (isa<UnaryExprOrTypeTraitExpr>(S))
+        return true;
+    return false;
+  };
+  for (const DeclRefExpr *DR : Scan.Refs) {
+    if (DR->getDecl() != VD)
+      continue;
+    const Stmt *P = Up(DR);
+    if (IsRead(P) || InSizeof(DR))
+      continue;
+    const auto *IC = dyn_cast_or_null<ImplicitCastExpr>(P);
+    if (!IC || IC->getCastKind() != CK_ArrayToPointerDecay)
+      return false;
+    const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(Up(IC));
+    if (!AS || AS->getBase() != IC || !IsRead(Up(AS)))
+      return false;
+  }
+  return true;
+}
+
 bool FunctionInstrumenter::collectLocals() {
   bool OK = true;
   for (const VarDecl *VD : Scan.Vars)
@@ -217,7 +252,10 @@ bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
   SourceLocation Loc = SM.getExpansionLoc(VD->getLocation());
   std::string Name = VD->getName().str(), Why;
   if (VD->isStaticLocal()) {
-    if (!Unit.Opts.PatchMode)
+    // A static the function never writes (tinyproxy's `static const char
+    // *headers[] = {...}`, only read) has its initial value in the running
+    // program too, so the patch's fresh copy is the same.
+    if (!Unit.Opts.PatchMode || isOnlyRead(VD))
       return true;
     Unit.error(Loc, "static local '" + Name + "' in '" + Fn +
                         "': static locals in patches are not supported yet "

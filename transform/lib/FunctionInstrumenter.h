@@ -85,6 +85,7 @@ private:
   void findAddressTaken();
   bool collectLocals();
   bool addLocal(const clang::VarDecl *VD);
+  bool isOnlyRead(const clang::VarDecl *VD) const;
   bool collectParams();
   void collectCallSites();
   std::optional<CallSite> makeCallSite(const clang::CallExpr *CE);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "Normalizer.h"
 #include "CallKinds.h"
+#include "DeclSplitter.h"
 #include "LocalRenamer.h"
 #include "MacroExpander.h"
 #include "SourceNav.h"
@@ -770,6 +771,8 @@ bool normalizeRound(ASTContext &Ctx, const syntax::TokenBuffer &TB, int Round,
   bool Changed = expandHazardousMacros(Ctx, TB, R);
   if (!Changed)
     Changed = renameRepeatedLocals(Ctx, R);
+  if (!Changed)
+    Changed = splitSharedDeclarations(Ctx, R);
   if (!Changed) {
     StmtNormalizer N(Ctx, R, Round);
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls())

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
+#include "Fingerprint.h"
 #include "Instrumenter.h"
 #include "Normalizer.h"
 
@@ -31,6 +32,7 @@ struct RoundResult {
   std::string NewText;
   std::string Code;
   nlohmann::json Metadata;
+  nlohmann::json Fingerprint; // round 0 only: the unit as written
 };
 
 class RoundConsumer : public ASTConsumer {
@@ -45,6 +47,8 @@ public:
       return;
     }
     syntax::TokenBuffer TB = std::move(*Collector).consume();
+    if (Res.Round == 0 && !Opts.NormalizeOnly)
+      Res.Fingerprint = fingerprintUnit(Ctx, TB);
     if (Res.Round < MaxRounds &&
         normalizeRound(Ctx, TB, Res.Round, Res.NewText)) {
       Res.Normalized = true;
@@ -128,6 +132,7 @@ bool transformFile(const std::string &File,
   llvm::SmallString<256> Abs(File);
   llvm::sys::fs::make_absolute(Abs);
   std::string Text;
+  nlohmann::json Fingerprint;
   for (int Round = 0;; ++Round) {
     tooling::ClangTool Tool(DB, {std::string(Abs)});
     if (Round > 0)
@@ -137,9 +142,12 @@ bool transformFile(const std::string &File,
     RoundFactory Factory(Opts, Res);
     if (Tool.run(&Factory) != 0 || Res.Failed)
       return false;
+    if (Round == 0)
+      Fingerprint = std::move(Res.Fingerprint);
     if (!Res.Normalized) {
       OutCode = std::move(Res.Code);
       OutMetadata = std::move(Res.Metadata);
+      mergeFingerprint(OutMetadata, Fingerprint);
       return true;
     }
     Text = std::move(Res.NewText);

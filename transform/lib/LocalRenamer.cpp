@@ -18,7 +18,8 @@ public:
   std::vector<const DeclRefExpr *> Refs;
   std::set<std::string> Names; // every identifier the body refers to
   bool VisitVarDecl(VarDecl *VD) {
-    if (!isa<ParmVarDecl>(VD) && VD->isLocalVarDecl())
+    // A block-scope `extern int v;` names the global: never renamed.
+    if (!isa<ParmVarDecl>(VD) && VD->isLocalVarDecl() && !VD->hasExternalStorage())
       Vars.push_back(VD);
     return true;
   }

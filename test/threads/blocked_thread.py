@@ -36,6 +36,11 @@ MODES = {
     "send": ("send", "line", ["v2 send 4194304", "peer got 4194304 bytes, 0 wrong"]),
     "write": ("write", "line", ["v2 write 4194304", "peer got 4194304 bytes, 0 wrong"]),
     "sleep": ("clock_nanosleep", None, ["v2 sleep r=0 on-time"]),
+    "usleep": ("usleep", None, ["v2 usleep r=0 on-time"]),
+    "select": ("select", "line", ["v2 select hello"]),
+    "recvfrom": ("recvfrom", "line", ["v2 recvfrom hello"]),
+    "recvmsg": ("recvmsg", "line", ["v2 recvmsg hello"]),
+    "accept4": ("accept4", "line", ["v2 accept4 hello"]),
 }
 
 

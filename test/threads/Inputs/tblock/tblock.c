@@ -17,7 +17,13 @@
  *   sigwait   sigwait for SIGUSR1 (the test sends it)
  *   send      send 4 MiB on a socket main reads only after a line on stdin
  *   write     the same with write
- *   sleep     clock_nanosleep 1.5 s: must end about 1.5 s after it started */
+ *   sleep     clock_nanosleep 1.5 s: must end about 1.5 s after it started
+ *   usleep    usleep 1.5 s: the same
+ *   select    select on stdin, then read
+ *   recvfrom  recvfrom on a socket main writes a line to after stdin has one
+ *   recvmsg   the same with recvmsg
+ *   accept4   accept4 on a 127.0.0.1 listener main connects to (and sends a
+ *             line on) after stdin has one; then recv */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -42,6 +50,8 @@ sem_t sem;
 int ready;
 char data[64];
 int sv[2];
+int lsock = -1;            /* accept4: the thread's listener */
+struct sockaddr_in laddr; /* and its address */
 const char *mode;
 
 void report(const char *what, const char *text) {
@@ -178,6 +188,38 @@ void *blocked(void *arg) {
     snprintf(buf, sizeof buf, "%ld", (long)n);
     report(mode, buf);
     free(big);
+  } else if (strcmp(mode, "select") == 0) {
+    fd_set rd;
+    memset(&rd, 0, sizeof rd);
+    FD_SET(0, &rd);
+    int n = select(1, &rd, NULL, NULL, NULL);
+    int r = read_line();
+    report("select", n == 1 && r == 0 ? data : "failed");
+  } else if (strcmp(mode, "recvfrom") == 0) {
+    ssize_t n = recvfrom(sv[1], buf, sizeof buf - 1, 0, NULL, NULL);
+    buf[n > 0 ? n : 0] = '\0';
+    report("recvfrom", n > 0 ? buf : "failed");
+  } else if (strcmp(mode, "recvmsg") == 0) {
+    struct iovec iov = {buf, sizeof buf - 1};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    ssize_t n = recvmsg(sv[1], &msg, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    report("recvmsg", n > 0 ? buf : "failed");
+  } else if (strcmp(mode, "accept4") == 0) {
+    int c = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+    ssize_t n = c >= 0 ? recv(c, buf, sizeof buf - 1, MSG_WAITALL) : -1;
+    buf[n > 0 ? n : 0] = '\0';
+    report("accept4", n > 0 ? buf : "failed");
+  } else if (strcmp(mode, "usleep") == 0) {
+    double t0 = now();
+    int r = usleep(1500000);
+    double took = now() - t0;
+    snprintf(buf, sizeof buf, "r=%d %s", r,
+             took > 1.4 && took < 3.0 ? "on-time" : "late-or-early");
+    report("usleep", buf);
   } else if (strcmp(mode, "sleep") == 0) {
     struct timespec ts = {1, 500000000L};
     double t0 = now();
@@ -222,12 +264,24 @@ int main(int argc, char **argv) {
     return 1;
   if (strcmp(mode, "mutex") == 0)
     pthread_mutex_lock(&m); /* before the thread exists: it must wait */
+  if (strcmp(mode, "accept4") == 0) {
+    socklen_t len = sizeof laddr;
+    lsock = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&laddr, 0, sizeof laddr);
+    laddr.sin_family = AF_INET;
+    laddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (lsock < 0 || bind(lsock, (struct sockaddr *)&laddr, sizeof laddr) != 0 ||
+        listen(lsock, 1) != 0 ||
+        getsockname(lsock, (struct sockaddr *)&laddr, &len) != 0)
+      return 1;
+  }
   int r = pthread_create(&t, NULL, blocked, NULL);
   if (r != 0)
     return 1;
   int mine = strcmp(mode, "mutex") == 0 || strcmp(mode, "cond") == 0 ||
              strcmp(mode, "sem") == 0 || strcmp(mode, "send") == 0 ||
-             strcmp(mode, "write") == 0;
+             strcmp(mode, "write") == 0 || strcmp(mode, "recvfrom") == 0 ||
+             strcmp(mode, "recvmsg") == 0 || strcmp(mode, "accept4") == 0;
   printf("ready\n");
   fflush(stdout);
   if (mine) {
@@ -244,6 +298,15 @@ int main(int argc, char **argv) {
       pthread_mutex_unlock(&m);
     } else if (strcmp(mode, "sem") == 0) {
       sem_post(&sem);
+    } else if (strcmp(mode, "recvfrom") == 0 || strcmp(mode, "recvmsg") == 0) {
+      if (send(sv[0], data, strlen(data), 0) < 0)
+        return 1;
+    } else if (strcmp(mode, "accept4") == 0) {
+      int c = socket(AF_INET, SOCK_STREAM, 0);
+      if (c < 0 || connect(c, (struct sockaddr *)&laddr, sizeof laddr) != 0 ||
+          send(c, data, strlen(data), 0) < 0)
+        return 1;
+      close(c);
     } else {
       drain();
     }

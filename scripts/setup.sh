@@ -2,7 +2,8 @@
 # Installs every Debian 12 package hcu needs to build and test. Idempotent:
 # prints nothing and touches nothing when everything is already there.
 #   scripts/setup.sh                  # build and default tests
-#   scripts/setup.sh --differential   # also csmith, gcc-12-source, tcl (test/differential)
+#   scripts/setup.sh --differential   # also csmith, gcc-12-source, tcl (test/differential),
+#                                     # and deb-src entries for `apt-get source` (tinyproxy test)
 set -euo pipefail
 
 PACKAGES=(
@@ -21,6 +22,9 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+if [ "${1:-}" = "--differential" ]; then
+  "$(dirname "$0")/deb-src.sh" tinyproxy
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

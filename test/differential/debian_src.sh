@@ -38,25 +38,7 @@ SUDO=""
 
 # apt-get source needs deb-src entries; Debian 12 images ship only deb ones.
 ensure_deb_src() {
-  if apt-get source --print-uris -qq lua5.4 >/dev/null 2>&1; then
-    return
-  fi
-  local list=/etc/apt/sources.list.d/hcu-deb-src.sources
-  echo "debian_src: adding deb-src entries ($list) and running apt-get update"
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $SUDO tee "$list" >/dev/null
-  else
-    $SUDO tee "$list" >/dev/null <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  fi
-  $SUDO apt-get update -qq || fail "apt-get update failed"
-  apt-get source --print-uris -qq lua5.4 >/dev/null 2>&1 \
-    || fail "apt-get source still finds no source for lua5.4 after adding $list"
+  "$here/../../scripts/deb-src.sh" lua5.4 || fail "no deb-src entries for apt-get source"
 }
 
 # fetch PACKAGE: unpacks it under WORK/PACKAGE once; prints its directory.

@@ -132,14 +132,16 @@ grep -q '^hook: v2.so -> HCU_OK' "$OUT" || fail "HCU_SIGNAL run: update not appl
 # ---- 5. a busy thread: pause_ms(0) still enters the wrapper (the signal
 # interrupts it), pause_ms(-1) never waits (nanosleep fails with EINVAL), so
 # the thread stops at whichever update point or post-call check comes next.
-# Several runs to meet several of them; any of them must work.
+# Several runs to meet several of them; any of them must work. A busy
+# iteration takes about a microsecond, so the update comes a few ms in and
+# the loop runs on for 200000 iterations: the update always lands mid-run.
 for run in 1 2 3 4 5 6 7 8; do
   OUT=$W/busy$run.out
   ms=$(( run % 2 ? 0 : -1 ))
-  HCU_VERBOSE=1 HCU_TEST_DELAY_MS=$((20 + run * 7)) HCU_TEST_APPLY="$W/v2.so" \
-    "$W/counter" 40000 $ms >"$OUT" 2>"$OUT.log" || fail "busy run $run exited $?"
+  HCU_VERBOSE=1 HCU_TEST_DELAY_MS=$((2 + run)) HCU_TEST_APPLY="$W/v2.so" \
+    "$W/counter" 200000 $ms >"$OUT" 2>"$OUT.log" || fail "busy run $run exited $?"
   grep -q '^hook: v2.so -> HCU_OK' "$OUT" || fail "busy run $run: update not applied"
-  check_counts "$OUT" 40000 1
+  check_counts "$OUT" 200000 1
   sed -n 's/.*update: thread main stopped in //p' "$OUT.log"
 done
 

@@ -22,6 +22,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -258,6 +259,7 @@ int hcu_run_stack_transformer(hcu_stack_transformer_fn fn, void *to,
 int hcu_wrap_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int hcu_wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 ssize_t hcu_wrap_read(int fd, void *buf, size_t n);
+ssize_t hcu_wrap_readv(int fd, const struct iovec *iov, int iovcnt);
 ssize_t hcu_wrap_recv(int fd, void *buf, size_t n, int flags);
 ssize_t hcu_wrap_recvfrom(int fd, void *buf, size_t n, int flags,
                           struct sockaddr *addr, socklen_t *len);
@@ -309,6 +311,10 @@ int hcu_wrap_pthread_mutex_unlock(pthread_mutex_t *m);
 int hcu_wrap_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m);
 int hcu_wrap_pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
                                     const struct timespec *abstime);
+int hcu_wrap_pthread_cond_signal(pthread_cond_t *cv);
+int hcu_wrap_pthread_cond_broadcast(pthread_cond_t *cv);
+/* The child of a fork: the runtime mutexes of condition waits are free. */
+void hcu_locks_fork_child(void);
 /* Interruptible lock for the runtime's own wrappers: 0 or an error number,
  * or W_UNWIND (-2) after starting an unwind with REPLAY and replay id id. */
 int hcu_lock_interruptible(struct hcu_thread *t, int id, pthread_mutex_t *m,
@@ -316,6 +322,7 @@ int hcu_lock_interruptible(struct hcu_thread *t, int id, pthread_mutex_t *m,
 
 /* waits.c */
 int hcu_wrap_sem_wait(sem_t *s);
+int hcu_wrap_sem_timedwait(sem_t *s, const struct timespec *abstime);
 pid_t hcu_wrap_waitpid(pid_t pid, int *status, int options);
 pid_t hcu_wrap_wait(int *status);
 int hcu_wrap_sigwait(const sigset_t *set, int *sig);
@@ -328,6 +335,7 @@ int hcu_wrap_epoll_wait(int epfd, struct epoll_event *ev, int maxev,
 int hcu_wrap_connect(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t hcu_wrap_send(int fd, const void *buf, size_t n, int flags);
 ssize_t hcu_wrap_write(int fd, const void *buf, size_t n);
+ssize_t hcu_wrap_writev(int fd, const struct iovec *iov, int iovcnt);
 
 /* Shared by the wrappers in wrappers.c, locks.c, threads.c and waits.c. */
 enum { W_UNWIND = -2 };

@@ -114,6 +114,9 @@ struct hcu_thread {
   pthread_cond_t *wait_cv;
   const char *blocked_in; /* wrapper it is blocked in, for timeout messages */
   int heap;               /* allocated by threads.c (not the main thread) */
+  /* Started by uninstrumented code; in the list only while it runs
+   * instrumented code called through a stable entry (threads.c). */
+  int foreign;
   /* Signal handlers running on this thread (signals.c; atomics, written by
    * the thread in its handlers): nesting depth, and the outermost one's
    * signal and handler, for messages. */
@@ -147,7 +150,15 @@ extern struct hcu_engine hcu_eng;
 extern int hcu_wake_signal;
 
 void hcu_engine_init(void);
+/* Registers the calling thread: hcu_thread_init, then hcu_thread_join. */
 int hcu_thread_register(struct hcu_thread *t, const char *name);
+/* Fills a registry entry for the calling thread (HCU_OK or HCU_ERR_NOMEM). */
+int hcu_thread_init(struct hcu_thread *t, const char *name);
+/* Makes t the calling thread's entry and adds it to the list; while an update
+ * is under way it waits, counted as stopped, until the update is decided. */
+void hcu_thread_join(struct hcu_thread *t);
+/* Takes t out of the list (if there), under the engine's lock. */
+void hcu_thread_leave_list(struct hcu_thread *t);
 /* Removes the calling thread from the registry and frees what it owns
  * (threads.c). The thread keeps running, unknown to the runtime. */
 void hcu_thread_unregister(struct hcu_thread *t);
@@ -293,6 +304,9 @@ void hcu_signals_unpark(void);
  * those on threads the engine does not manage. */
 int hcu_signals_running(void);
 int hcu_signals_unmanaged(void);
+/* Whether the calling thread is running a handler installed through the
+ * wrappers. */
+int hcu_signals_in_handler(void);
 /* A wait starts (wrappers): forget which handlers ran before it. After it
  * failed with EINTR: 1 if only program handlers with SA_RESTART ran since
  * (libc would have restarted the call), 2 if one without ran, 0 if none of

@@ -280,7 +280,10 @@ static int quiesce(struct apply *a) {
             snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
                      t->held > 1 ? "es" : "");
           n += (size_t)snprintf(who + n, sizeof who - n,
-                                "%s%s (tid %ld, %s%s)", n ? ", " : "",
+                                "%s%s%s (tid %ld, %s%s)", n ? ", " : "",
+                                t->foreign ? "a thread libhcu did not start, "
+                                             "called back into "
+                                           : "",
                                 t->name, (long)t->tid, state_name(t->state),
                                 how);
         }

@@ -95,6 +95,20 @@ def status_version(hcuapply, pid):
     return json.loads(res.stdout)["version"]
 
 
+def check_sessions(a, server, sessions, port, version):
+    """Every session answers in version with its total intact; a new session
+    is served; prints the versions every process reports."""
+    for s in sessions:
+        s.command("add 1000", version)
+    print(f"{len(sessions)} sessions answered in {version} with their totals intact")
+    late = Session(port)
+    print(f"new session: {late.version} hello")
+    late.command("add 5", late.version)
+    late.sock.close()
+    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
+          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+
+
 def run_update(a, server, sessions, patch, port):
     sessions[0].command("spawn", "v1")
     res = subprocess.run([a.hcuapply, "-p", str(server.pid), patch], capture_output=True,
@@ -114,15 +128,7 @@ def run_update(a, server, sessions, patch, port):
         seen.append(roles.get(int(m.group(1)), "stranger"))
     print(f"per process: {seen[0]} then {seen[1:].count('child')} children"
           f"{'' if len(seen) == len(sessions) + 1 else ' and others'}")
-    for s in sessions:
-        s.command("add 1000", "v2")
-    print(f"{len(sessions)} sessions answered in v2 with their totals intact")
-    late = Session(port)
-    print(f"new session: {late.version} hello")
-    late.command("add 5", late.version)
-    late.sock.close()
-    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
-          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+    check_sessions(a, server, sessions, port, "v2")
 
 
 def run_poison(a, server, sessions, patch, port):
@@ -144,15 +150,7 @@ def run_poison(a, server, sessions, patch, port):
     print(f"json: poisoned child: ok={culprit['ok']} {culprit['name']}: {culprit['message']}")
     others = sorted({p["name"] for p in procs if p["pid"] != bad.pid})
     print(f"json: the {len(procs) - 1} others: {others}")
-    for s in sessions:
-        s.command("add 1000", "v1")
-    print(f"{len(sessions)} sessions answered in v1 with their totals intact")
-    late = Session(port)
-    print(f"new session: {late.version} hello")
-    late.command("add 5", late.version)
-    late.sock.close()
-    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
-          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+    check_sessions(a, server, sessions, port, "v1")
 
 
 def run_dry(a, server, sessions, patch, port, poison):
@@ -187,15 +185,7 @@ def run_dry(a, server, sessions, patch, port, poison):
                 and "prepared in full (datatype transformers run) and rolled back" in log):
             prepared += 1
     print(f"processes that prepared in full and rolled back: {prepared}")
-    for s in sessions:
-        s.command("add 1000", "v1")
-    print(f"{len(sessions)} sessions answered in v1 with their totals intact")
-    late = Session(port)
-    print(f"new session: {late.version} hello")
-    late.command("add 5", late.version)
-    late.sock.close()
-    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
-          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+    check_sessions(a, server, sessions, port, "v1")
 
 
 def main():

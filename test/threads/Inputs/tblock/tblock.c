@@ -118,6 +118,17 @@ int read_line(void) {
   return 0;
 }
 
+/* A child that reads a line from stdin and exits with its length. */
+pid_t fork_reader(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char line[64];
+    ssize_t n = read(0, line, sizeof line);
+    _exit(n > 0 ? (int)n : 100);
+  }
+  return pid;
+}
+
 void *reader(void *arg) {
   (void)arg;
   int r = read_line();
@@ -197,12 +208,7 @@ void *blocked(void *arg) {
     report("pselect", n == 1 && r == 0 ? data : "failed");
   } else if (strcmp(mode, "waitpid") == 0) {
     int status = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-      char line[64];
-      ssize_t n = read(0, line, sizeof line);
-      _exit(n > 0 ? (int)n : 100);
-    }
+    pid_t pid = fork_reader();
     pid_t w = waitpid(pid, &status, 0);
     snprintf(buf, sizeof buf, "%s status=%d", w == pid ? "ok" : "failed",
              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -308,12 +314,7 @@ void *blocked(void *arg) {
     report("sleepsec", buf);
   } else if (strcmp(mode, "wait") == 0) {
     int status = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-      char line[64];
-      ssize_t n = read(0, line, sizeof line);
-      _exit(n > 0 ? (int)n : 100);
-    }
+    pid_t pid = fork_reader();
     pid_t w = wait(&status);
     snprintf(buf, sizeof buf, "%s status=%d", w == pid ? "ok" : "failed",
              WIFEXITED(status) ? WEXITSTATUS(status) : -1);

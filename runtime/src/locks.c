@@ -203,20 +203,20 @@ static pthread_mutex_t *stripe_of(const pthread_cond_t *cv) {
   return &stripes[(h >> 4) % COND_STRIPES];
 }
 
-int hcu_wrap_pthread_cond_signal(pthread_cond_t *cv) {
+static int under_stripe(pthread_cond_t *cv, int (*wake)(pthread_cond_t *)) {
   pthread_mutex_t *s = stripe_of(cv);
   pthread_mutex_lock(s);
-  int r = pthread_cond_signal(cv);
+  int r = wake(cv);
   pthread_mutex_unlock(s);
   return r;
 }
 
+int hcu_wrap_pthread_cond_signal(pthread_cond_t *cv) {
+  return under_stripe(cv, pthread_cond_signal);
+}
+
 int hcu_wrap_pthread_cond_broadcast(pthread_cond_t *cv) {
-  pthread_mutex_t *s = stripe_of(cv);
-  pthread_mutex_lock(s);
-  int r = pthread_cond_broadcast(cv);
-  pthread_mutex_unlock(s);
-  return r;
+  return under_stripe(cv, pthread_cond_broadcast);
 }
 
 struct waiting {

@@ -84,6 +84,20 @@ def read_line(proc, timeout):
     return line.decode().rstrip("\n")
 
 
+def passed(proc):
+    """The program must exit 0; then the test passes."""
+    rc = proc.wait(timeout=30)
+    if rc != 0:
+        fail(f"the program exited {rc}: {proc.stderr.read().decode()}")
+    print("PASS")
+
+
+def reap(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
 def wait_all_asleep(pid, timeout=20.0):
     """Waits until every thread of pid has been asleep (state S) in two
     polls in a row, i.e. the blocked thread has reached its call."""
@@ -150,14 +164,9 @@ def main():
             print(f"program: {line}")
         if sorted(got) != sorted(expected):
             fail(f"expected {expected}")
-        rc = proc.wait(timeout=30)
-        if rc != 0:
-            fail(f"the program exited {rc}: {proc.stderr.read().decode()}")
-        print("PASS")
+        passed(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
 
 
 if __name__ == "__main__":

@@ -58,20 +58,18 @@ def main():
         print(f"hcuapply: exit {res.returncode}: {out}")
         log = subprocess.run([a.hcuapply, "messages", "-p", str(proc.pid)],
                              capture_output=True, text=True, timeout=30).stdout
-        m = re.search(r"thread on_item stopped in on_item at (\S+)", log)
-        print(f"stopped: on_item {'at ' + m.group(1).split('#')[0] if m else 'not stopped'}")
+        # The thread is named after its entry; its innermost frame is the
+        # callback or the function it calls.
+        m = re.search(r"thread on_item stopped in (\w+) at \S+ \(\w+\), (\d+) frame", log)
+        print("stopped: on_item " + (f"in {'the callback' if m.group(1) in ('on_item', 'work') else m.group(1)}, "
+                                     f"{m.group(2)} frame(s)" if m else "not stopped"))
         proc.stdin.write(b"go\n")
         proc.stdin.flush()
         for _ in range(3):
             print(f"program: {bt.read_line(proc, 60)}")
-        rc = proc.wait(timeout=30)
-        if rc != 0:
-            bt.fail(f"the program exited {rc}: {proc.stderr.read().decode()}")
-        print("PASS")
+        bt.passed(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        bt.reap(proc)
 
 
 if __name__ == "__main__":

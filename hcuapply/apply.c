@@ -205,16 +205,17 @@ int cmd_apply(int argc, char **argv) {
   struct client_error err;
   int wait_ms =
       (o.timeout_ms ? (int)o.timeout_ms : DEFAULT_WAIT_MS) + ANSWER_MARGIN_MS;
-  /* With forked children running the same program: all or none (family.c). */
+  /* With forked children running the same program: all or none (family.c).
+   * A dry run prepares every one of them in full, then rolls all back. */
   struct family fam;
-  if (!o.dry_run && family_find(o.pid, &fam) == 0) {
+  if (family_find(o.pid, &fam) == 0) {
     if (fam.n > 1) {
       line[n - 1] = '\0'; /* the newline */
       static char two[sizeof line + 16];
       snprintf(two, sizeof two, "%s two_phase=1\n", line);
       rc = strlen(two) > HCU_PROTO_MAX_REQUEST
                ? usage_error("the patch path is too long for a request")
-               : family_apply(&fam, two, wait_ms, o.model, o.json);
+               : family_apply(&fam, two, wait_ms, o.model, o.dry_run, o.json);
       family_free(&fam);
       return rc;
     }

@@ -295,9 +295,10 @@ static void decide_all(struct member *ms, int n, int commit,
 
 /* ---- Report -----------------------------------------------------------------*/
 
-static void json_member(const struct member *m, const char *model) {
+static void json_member(const struct member *m, const char *model,
+                        int dry_run) {
   if (!m->failed && m->have_ans) {
-    print_apply_json(m->pid, 0, model, &m->ans);
+    print_apply_json(m->pid, dry_run, model, &m->ans);
     return;
   }
   printf("{\"pid\":%ld,\"ok\":false,\"code\":%d,\"name\":", (long)m->pid,
@@ -310,7 +311,8 @@ static void json_member(const struct member *m, const char *model) {
 
 static void report(const struct family *f, const struct member *ms,
                    const struct member *culprit, int committed,
-                   const char *summary, const char *model, int json) {
+                   const char *summary, const char *model, int dry_run,
+                   int json) {
   int n = f->n;
   if (json) {
     printf("{\"pid\":%ld,\"ok\":%s,", (long)f->pids[0],
@@ -326,7 +328,7 @@ static void report(const struct family *f, const struct member *ms,
     for (int i = 0; i < n; i++) {
       if (i)
         putchar(',');
-      json_member(&ms[i], model);
+      json_member(&ms[i], model, dry_run);
     }
     printf("]}\n");
   }
@@ -342,7 +344,7 @@ static void report(const struct family *f, const struct member *ms,
     const struct member *m = &ms[i];
     fflush(stdout);
     if (!m->failed && m->have_ans && m->ans.ok) {
-      print_apply_human(m->pid, 0, &m->ans);
+      print_apply_human(m->pid, dry_run, &m->ans);
     } else {
       fprintf(out, "hcuapply: pid %ld: %s: %s\n", (long)m->pid,
               hcu_error_name(m->code), m->message);
@@ -351,7 +353,7 @@ static void report(const struct family *f, const struct member *ms,
 }
 
 int family_apply(const struct family *f, const char *request, int wait_ms,
-                 const char *model, int json) {
+                 const char *model, int dry_run, int json) {
   int n = f->n;
   struct member *ms = calloc((size_t)n, sizeof *ms);
   if (!ms) {
@@ -378,7 +380,10 @@ int family_apply(const struct family *f, const char *request, int wait_ms,
              "pid %ld was forked during the update and is not part of it; "
              "apply again",
              (long)late);
-  decide_all(ms, n, !culprit && !late, reason, wait_ms);
+  else if (dry_run)
+    snprintf(reason, sizeof reason, "dry run");
+  /* A dry run is never committed: every member rolls back. */
+  decide_all(ms, n, !culprit && !late && !dry_run, reason, wait_ms);
 
   /* The outcome. A member that failed after the decision to commit means
    * the group is split: say so loudly. */
@@ -410,11 +415,24 @@ int family_apply(const struct family *f, const char *request, int wait_ms,
     for (int i = 0; i < n && !culprit; i++)
       if (!(ms[i].have_ans && ms[i].ans.ok))
         culprit = &ms[i];
-    snprintf(summary, sizeof summary,
-             "the update was committed in %d of %d processes; pid %ld did not "
-             "confirm: %s",
-             committed, n, (long)culprit->pid, culprit->message);
+    if (dry_run)
+      snprintf(summary, sizeof summary,
+               "dry run: %d of %d processes confirmed their rollback; pid %ld "
+               "did not: %s",
+               committed, n, (long)culprit->pid, culprit->message);
+    else
+      snprintf(summary, sizeof summary,
+               "the update was committed in %d of %d processes; pid %ld did "
+               "not confirm: %s",
+               committed, n, (long)culprit->pid, culprit->message);
     rc = culprit->failed ? culprit->failed : EXIT_FAILED;
+  } else if (dry_run) {
+    snprintf(summary, sizeof summary,
+             "dry run: %d processes (pid %ld and %d descendant%s) can be "
+             "updated from version %s to version %s; each prepared in full "
+             "and rolled back",
+             n, (long)f->pids[0], n - 1, n - 1 == 1 ? "" : "s",
+             old_v ? old_v : "?", new_v ? new_v : "?");
   } else {
     char others[96] = "";
     if (f->others)
@@ -427,7 +445,7 @@ int family_apply(const struct family *f, const char *request, int wait_ms,
              n, (long)f->pids[0], n - 1, n - 1 == 1 ? "" : "s",
              old_v ? old_v : "?", new_v ? new_v : "?", others);
   }
-  report(f, ms, culprit, committed == n, summary, model, json);
+  report(f, ms, culprit, committed == n, summary, model, dry_run, json);
   for (int i = 0; i < n; i++)
     answer_free(&ms[i].ans);
   free(ms);

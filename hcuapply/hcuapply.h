@@ -83,7 +83,7 @@ void family_free(struct family *f);
 /* Two-phase apply to every member; request is the apply line with
  * two_phase=1. Prints the per-process report; returns the exit code. */
 int family_apply(const struct family *f, const char *request, int wait_ms,
-                 const char *model, int json);
+                 const char *model, int dry_run, int json);
 
 int cmd_apply(int argc, char **argv);
 int cmd_revert(int argc, char **argv);

@@ -431,7 +431,7 @@ static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   static struct hcu_apply_result res; /* 3 KiB: off the control stack */
   static struct hcu_apply_request two; /* req, with the decision hook */
   struct decision dec = {w, 0};
-  if (req->two_phase && !req->dry_run) {
+  if (req->two_phase) { /* a dry run too: a family's prepares in full */
     two = *req;
     /* Long enough for the slowest process of the group to prepare. */
     dec.wait_ms = (req->timeout_ms > HCU_PROTO_DECISION_WAIT_MS

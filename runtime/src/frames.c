@@ -111,7 +111,7 @@ static void became_running_locked(struct hcu_thread *t) {
   pthread_cond_broadcast(&hcu_eng.cv);
 }
 
-int hcu_thread_register(struct hcu_thread *t, const char *name) {
+int hcu_thread_init(struct hcu_thread *t, const char *name) {
   memset(t, 0, sizeof *t);
   t->pthread = pthread_self();
   t->tid = (pid_t)syscall(SYS_gettid);
@@ -127,10 +127,13 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
     return HCU_ERR_NOMEM;
   }
   t->recs.cap = 64;
+  return HCU_OK;
+}
+
+void hcu_thread_join(struct hcu_thread *t) {
   hcu_self = t;
   int oldcancel;
   pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldcancel);
-  hcu_signals_park(); /* it may count as stopped below: no handler then */
   pthread_mutex_lock(&hcu_eng.lock);
   t->next = hcu_eng.threads;
   hcu_eng.threads = t;
@@ -140,17 +143,39 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
    * the list and taking this state in one critical section keeps the engine
    * from ever seeing it running between "all stopped" and the commit. */
   if (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED)) {
+    hcu_signals_park(); /* it counts as stopped: no handler then */
     t->state = HCU_T_PARKED;
     pthread_cond_broadcast(&hcu_eng.cv);
     while (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED))
       pthread_cond_wait(&hcu_eng.cv, &hcu_eng.lock);
     hcu_recstack_clear(&t->recs); /* the engine may have swapped in none */
     became_running_locked(t);
+    pthread_mutex_unlock(&hcu_eng.lock);
+    hcu_signals_unpark();
+  } else {
+    pthread_mutex_unlock(&hcu_eng.lock);
   }
-  pthread_mutex_unlock(&hcu_eng.lock);
-  hcu_signals_unpark();
   pthread_setcancelstate(oldcancel, NULL);
-  return HCU_OK;
+}
+
+int hcu_thread_register(struct hcu_thread *t, const char *name) {
+  int rc = hcu_thread_init(t, name);
+  if (rc == HCU_OK)
+    hcu_thread_join(t);
+  return rc;
+}
+
+void hcu_thread_leave_list(struct hcu_thread *t) {
+  pthread_mutex_lock(&hcu_eng.lock);
+  for (struct hcu_thread **p = &hcu_eng.threads; *p; p = &(*p)->next)
+    if (*p == t) {
+      *p = t->next;
+      break;
+    }
+  t->next = NULL;
+  /* The engine may be waiting for this thread to stop or to rebuild. */
+  pthread_cond_broadcast(&hcu_eng.cv);
+  pthread_mutex_unlock(&hcu_eng.lock);
 }
 
 int hcu_threads_not_in(int st) {

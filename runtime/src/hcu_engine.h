@@ -22,6 +22,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,9 @@ struct hcu_thread {
   pthread_cond_t *wait_cv;
   const char *blocked_in; /* wrapper it is blocked in, for timeout messages */
   int heap;               /* allocated by threads.c (not the main thread) */
+  /* Started by uninstrumented code; in the list only while it runs
+   * instrumented code called through a stable entry (threads.c). */
+  int foreign;
   /* Signal handlers running on this thread (signals.c; atomics, written by
    * the thread in its handlers): nesting depth, and the outermost one's
    * signal and handler, for messages. */
@@ -146,7 +150,15 @@ extern struct hcu_engine hcu_eng;
 extern int hcu_wake_signal;
 
 void hcu_engine_init(void);
+/* Registers the calling thread: hcu_thread_init, then hcu_thread_join. */
 int hcu_thread_register(struct hcu_thread *t, const char *name);
+/* Fills a registry entry for the calling thread (HCU_OK or HCU_ERR_NOMEM). */
+int hcu_thread_init(struct hcu_thread *t, const char *name);
+/* Makes t the calling thread's entry and adds it to the list; while an update
+ * is under way it waits, counted as stopped, until the update is decided. */
+void hcu_thread_join(struct hcu_thread *t);
+/* Takes t out of the list (if there), under the engine's lock. */
+void hcu_thread_leave_list(struct hcu_thread *t);
 /* Removes the calling thread from the registry and frees what it owns
  * (threads.c). The thread keeps running, unknown to the runtime. */
 void hcu_thread_unregister(struct hcu_thread *t);
@@ -258,6 +270,7 @@ int hcu_run_stack_transformer(hcu_stack_transformer_fn fn, void *to,
 int hcu_wrap_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int hcu_wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 ssize_t hcu_wrap_read(int fd, void *buf, size_t n);
+ssize_t hcu_wrap_readv(int fd, const struct iovec *iov, int iovcnt);
 ssize_t hcu_wrap_recv(int fd, void *buf, size_t n, int flags);
 ssize_t hcu_wrap_recvfrom(int fd, void *buf, size_t n, int flags,
                           struct sockaddr *addr, socklen_t *len);
@@ -291,6 +304,9 @@ void hcu_signals_unpark(void);
  * those on threads the engine does not manage. */
 int hcu_signals_running(void);
 int hcu_signals_unmanaged(void);
+/* Whether the calling thread is running a handler installed through the
+ * wrappers. */
+int hcu_signals_in_handler(void);
 /* A wait starts (wrappers): forget which handlers ran before it. After it
  * failed with EINTR: 1 if only program handlers with SA_RESTART ran since
  * (libc would have restarted the call), 2 if one without ran, 0 if none of
@@ -309,6 +325,10 @@ int hcu_wrap_pthread_mutex_unlock(pthread_mutex_t *m);
 int hcu_wrap_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m);
 int hcu_wrap_pthread_cond_timedwait(pthread_cond_t *cv, pthread_mutex_t *m,
                                     const struct timespec *abstime);
+int hcu_wrap_pthread_cond_signal(pthread_cond_t *cv);
+int hcu_wrap_pthread_cond_broadcast(pthread_cond_t *cv);
+/* The child of a fork: the runtime mutexes of condition waits are free. */
+void hcu_locks_fork_child(void);
 /* Interruptible lock for the runtime's own wrappers: 0 or an error number,
  * or W_UNWIND (-2) after starting an unwind with REPLAY and replay id id. */
 int hcu_lock_interruptible(struct hcu_thread *t, int id, pthread_mutex_t *m,
@@ -316,6 +336,7 @@ int hcu_lock_interruptible(struct hcu_thread *t, int id, pthread_mutex_t *m,
 
 /* waits.c */
 int hcu_wrap_sem_wait(sem_t *s);
+int hcu_wrap_sem_timedwait(sem_t *s, const struct timespec *abstime);
 pid_t hcu_wrap_waitpid(pid_t pid, int *status, int options);
 pid_t hcu_wrap_wait(int *status);
 int hcu_wrap_sigwait(const sigset_t *set, int *sig);
@@ -328,6 +349,7 @@ int hcu_wrap_epoll_wait(int epfd, struct epoll_event *ev, int maxev,
 int hcu_wrap_connect(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t hcu_wrap_send(int fd, const void *buf, size_t n, int flags);
 ssize_t hcu_wrap_write(int fd, const void *buf, size_t n);
+ssize_t hcu_wrap_writev(int fd, const struct iovec *iov, int iovcnt);
 
 /* Shared by the wrappers in wrappers.c, locks.c, threads.c and waits.c. */
 enum { W_UNWIND = -2 };

@@ -135,6 +135,7 @@ static void fork_child(void) {
     hcu_self->wait_cv = NULL;
   }
   hcu_registry_fork_child();
+  hcu_locks_fork_child();
 }
 
 __attribute__((constructor(101))) static void hcu_init(void) {

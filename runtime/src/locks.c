@@ -19,11 +19,12 @@
  *    this very wakeup consumed. The engine wakes such a thread by
  *    broadcasting the condition variable it waits on (hcu_thread_kick).
  *
- * Known limit: a thread that parks while holding a mutex (it was blocked in
- * another call, e.g. read(), inside a critical section) keeps a thread whose
- * condition wait uses that mutex inside libc's re-lock, where nothing can
- * interrupt it; that update times out, naming the thread. */
+ *    The wait itself runs on a runtime mutex, and the wrapper re-locks the
+ *    program's mutex interruptibly (rule 2): a thread that parked holding
+ *    that mutex (blocked in a call inside its critical section) cannot keep
+ *    a waiter woken for the update inside libc's re-lock (see below). */
 #include <errno.h>
+#include <stdint.h>
 
 #include "hcu_engine.h"
 
@@ -160,6 +161,86 @@ static int unwind_out_of_wait(struct hcu_thread *t, pthread_mutex_t *m) {
   return 1;
 }
 
+/* ---- The wait itself --------------------------------------------------------
+ * libc's wait re-locks the program's mutex before it returns, in a futex
+ * wait that no signal can cut short. If the mutex's holder is parked for an
+ * update (rule 1's exception: it was blocked in a call inside its critical
+ * section), a waiter woken for that update would stay in that re-lock and
+ * the update would time out. So the wrapper never lets libc re-lock the
+ * program's mutex: it waits with a runtime mutex of its own (one of a few,
+ * chosen by the condition variable's address) and re-locks the program's
+ * mutex itself, interruptibly (rule 2).
+ *
+ * No wakeup is lost in between: the waiter takes the runtime mutex before it
+ * releases the program's, and libc registers it on the condition variable
+ * before it releases the runtime mutex; the signal and broadcast wrappers
+ * take the same runtime mutex around the call. A signaller that changed the
+ * predicate after the waiter released the program's mutex therefore signals
+ * after the waiter is registered. (A signal from uninstrumented code, which
+ * is not wrapped, could fall into that window; so could one from another
+ * process on a process-shared condition variable.) */
+
+#define COND_STRIPES 64
+
+static pthread_mutex_t stripes[COND_STRIPES];
+static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
+
+static void stripes_init(void) {
+  for (int i = 0; i < COND_STRIPES; i++)
+    pthread_mutex_init(&stripes[i], NULL);
+}
+
+/* The child of a fork: a stripe another thread held at the fork is free. */
+void hcu_locks_fork_child(void) {
+  pthread_once(&stripes_once, stripes_init);
+  stripes_init();
+}
+
+static pthread_mutex_t *stripe_of(const pthread_cond_t *cv) {
+  pthread_once(&stripes_once, stripes_init);
+  uintptr_t h = (uintptr_t)cv;
+  h ^= h >> 12;
+  return &stripes[(h >> 4) % COND_STRIPES];
+}
+
+static int under_stripe(pthread_cond_t *cv, int (*wake)(pthread_cond_t *)) {
+  pthread_mutex_t *s = stripe_of(cv);
+  pthread_mutex_lock(s);
+  int r = wake(cv);
+  pthread_mutex_unlock(s);
+  return r;
+}
+
+int hcu_wrap_pthread_cond_signal(pthread_cond_t *cv) {
+  return under_stripe(cv, pthread_cond_signal);
+}
+
+int hcu_wrap_pthread_cond_broadcast(pthread_cond_t *cv) {
+  return under_stripe(cv, pthread_cond_broadcast);
+}
+
+struct waiting {
+  struct hcu_thread *t;
+  pthread_mutex_t *stripe, *m;
+};
+
+static void wait_cv_set(struct hcu_thread *t, pthread_cond_t *cv) {
+  pthread_mutex_lock(&t->wlock);
+  t->wait_cv = cv;
+  pthread_mutex_unlock(&t->wlock);
+}
+
+/* Cancelled inside the wait: libc re-locked the stripe; the program's
+ * cleanup handlers expect its own mutex held, as after libc's wait. */
+static void wait_cancelled(void *p) {
+  struct waiting *w = p;
+  pthread_mutex_unlock(w->stripe);
+  wait_cv_set(w->t, NULL);
+  w->t->blocked_in = NULL;
+  if (pthread_mutex_lock(w->m) == 0)
+    w->t->held++;
+}
+
 static int cond_wait(pthread_cond_t *cv, pthread_mutex_t *m,
                      const struct timespec *abstime) {
   struct hcu_thread *t = hcu_self;
@@ -180,19 +261,32 @@ static int cond_wait(pthread_cond_t *cv, pthread_mutex_t *m,
   if (__atomic_load_n(&hcu_eng.requested, __ATOMIC_ACQUIRE) &&
       unwind_out_of_wait(t, m))
     return 0;
-  pthread_mutex_lock(&t->wlock);
-  t->wait_cv = cv;
-  pthread_mutex_unlock(&t->wlock);
+  struct waiting w = {t, stripe_of(cv), m};
+  pthread_mutex_lock(w.stripe);
+  int r = pthread_mutex_unlock(m);
+  if (r != 0) { /* not the owner (an error-checking mutex) */
+    pthread_mutex_unlock(w.stripe);
+    return r;
+  }
+  if (t->held > 0)
+    t->held--;
+  wait_cv_set(t, cv);
   t->blocked_in = abstime ? "pthread_cond_timedwait" : "pthread_cond_wait";
-  int counted = t->held > 0; /* released while waiting */
-  t->held -= counted;
-  int r = abstime ? pthread_cond_timedwait(cv, m, abstime)
-                  : pthread_cond_wait(cv, m);
-  t->held += counted;
+  pthread_cleanup_push(wait_cancelled, &w);
+  r = abstime ? pthread_cond_timedwait(cv, w.stripe, abstime)
+              : pthread_cond_wait(cv, w.stripe);
+  pthread_cleanup_pop(0);
+  pthread_mutex_unlock(w.stripe);
   t->blocked_in = NULL;
-  pthread_mutex_lock(&t->wlock);
-  t->wait_cv = NULL;
-  pthread_mutex_unlock(&t->wlock);
+  wait_cv_set(t, NULL);
+  /* The mutex's holder may be parked for an update: lock interruptibly. An
+   * unwind here replays as a spurious wakeup, whatever ended the wait. */
+  int l = hcu_lock_interruptible(t, HCU_W_COND, m, NULL);
+  if (l == W_UNWIND)
+    return 0;
+  if (l != 0)
+    return l;
+  t->held++;
   /* Woken by an update's broadcast or for real: we cannot tell, and need
    * not, since the replay returns 0 with the mutex held either way. A
    * timeout is reported as it is; the caller then runs on, unlocks, and

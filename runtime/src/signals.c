@@ -50,6 +50,8 @@ static __thread struct hcu_thread *owner
 static __thread sigset_t park_saved_mask
     __attribute__((tls_model("initial-exec")));
 static __thread int park_masked __attribute__((tls_model("initial-exec")));
+/* Handlers running on this thread, nested or not, managed or not. */
+static __thread int handler_depth __attribute__((tls_model("initial-exec")));
 
 /* ---- The trampolines (async-signal-safe: TLS, atomics, no locks) ----------*/
 
@@ -60,6 +62,7 @@ struct entered {
 
 static struct entered enter(int sig, void *fn) {
   struct entered e = {hcu_self, NULL};
+  handler_depth++;
   int note = __atomic_load_n(&restarts[sig], __ATOMIC_RELAXED) ? 1 : 2;
   if (note > eintr_note)
     eintr_note = note;
@@ -93,7 +96,10 @@ static void leave(struct entered e) {
     hcu_self = e.self;
     owner = NULL;
   }
+  handler_depth--;
 }
+
+int hcu_signals_in_handler(void) { return handler_depth > 0; }
 
 static void tramp_plain(int sig) {
   plain_fn fn = sig > 0 && sig < NSIG

@@ -10,10 +10,9 @@
  * version.
  *
  * Only threads whose start routine is an instrumented function are
- * registered: a thread running an uninstrumented routine has no update points
- * and no frames we could unwind, so stopping it is not possible; it is left
- * alone and logged. Threads created by uninstrumented code are not seen at all
- * (docs/threads.md).
+ * registered here. A thread running an uninstrumented routine, like one
+ * created by uninstrumented code, is registered only while it runs
+ * instrumented code it called back (hcu_foreign_enter, below).
  *
  * A thread leaves the registry when its start routine returns, when it calls
  * pthread_exit, and (through a key destructor) when it is cancelled or exits
@@ -49,20 +48,19 @@ const struct hcu_func_desc *hcu_entry_of(void *fn) {
 
 /* ---- Registry entries of created threads ---------------------------------*/
 
+/* The entry of a thread libhcu did not start, kept between its calls into
+ * instrumented code (freed at thread exit). */
+static __thread struct hcu_thread *foreign_entry
+    __attribute__((tls_model("initial-exec")));
+
 void hcu_thread_unregister(struct hcu_thread *t) {
   if (!t)
     return;
-  pthread_mutex_lock(&hcu_eng.lock);
-  for (struct hcu_thread **p = &hcu_eng.threads; *p; p = &(*p)->next)
-    if (*p == t) {
-      *p = t->next;
-      break;
-    }
-  /* The engine may be waiting for this thread to stop or to rebuild. */
-  pthread_cond_broadcast(&hcu_eng.cv);
-  pthread_mutex_unlock(&hcu_eng.lock);
+  hcu_thread_leave_list(t);
   if (hcu_self == t)
     hcu_self = NULL;
+  if (foreign_entry == t)
+    foreign_entry = NULL;
   hcu_recstack_clear(&t->recs);
   hcu_recstack_clear(&t->mapped);
   free(t->recs.v);
@@ -122,6 +120,66 @@ static void *trampoline(void *p) {
   return r;
 }
 
+/* ---- Threads libhcu did not start ---------------------------------------
+ * A thread created by uninstrumented code (or by the wrapper for an
+ * uninstrumented start routine) is unknown until it calls instrumented code
+ * through a stable entry (a callback). Then it joins the registry for the
+ * duration of that outermost call, named after the function, and leaves it
+ * when the call returns: an update stops it like any other thread while it
+ * runs instrumented code (its outermost instrumented frame is its entry, so
+ * it is never unwound into the library's frames), and does not wait for it
+ * while it runs the library's code. One entering during an update waits,
+ * counted as stopped, until the update is decided. */
+
+int hcu_foreign_enter(const struct hcu_func_desc *fn) {
+  /* A handler hides its thread (signals.c); before init there is no
+   * engine to join. */
+  if (hcu_self || !hcu_wake_signal || hcu_signals_in_handler())
+    return 0;
+  struct hcu_thread *t = foreign_entry;
+  if (!t) {
+    pthread_once(&key_once, make_key);
+    t = malloc(sizeof *t);
+    if (!t || hcu_thread_init(t, fn->key) != HCU_OK) {
+      free(t);
+      hcu_log("threads: out of memory registering a thread libhcu did not "
+              "start, in %s; updates will not stop it",
+              fn->key);
+      return 0;
+    }
+    t->heap = 1;
+    t->foreign = 1;
+    /* Like the threads we start: the wake signal reaches it only in a
+     * wrapper's wait. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, hcu_wake_signal);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    foreign_entry = t;
+    pthread_setspecific(exit_key, t); /* unregistered at thread exit */
+  }
+  t->name = fn->key;
+  hcu_thread_join(t);
+  return 1;
+}
+
+int hcu_foreign_again(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t)
+    return 0;
+  if (t->state == HCU_T_UNWINDING) {
+    hcu_thread_quiesced();
+    return 1;
+  }
+  hcu_thread_leave_list(t);
+  hcu_self = NULL;
+  free(t->taken);
+  t->taken = NULL;
+  t->replay.valid = 0;
+  t->held = 0; /* what it still holds, library code locked or unlocks */
+  return 0;
+}
+
 int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
                             void *(*start)(void *), void *arg) {
   pthread_once(&key_once, make_key);
@@ -132,7 +190,7 @@ int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
     if (start && dladdr((void *)(uintptr_t)start, &info))
       sym = info.dli_sname;
     hcu_log("threads: start routine %p (%s) is not an instrumented function; "
-            "its thread is not stopped by updates",
+            "its thread is stopped only while it runs instrumented code",
             (void *)(uintptr_t)start, sym ? sym : "?");
     return pthread_create(th, attr, start, arg);
   }

@@ -280,7 +280,10 @@ static int quiesce(struct apply *a) {
             snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
                      t->held > 1 ? "es" : "");
           n += (size_t)snprintf(who + n, sizeof who - n,
-                                "%s%s (tid %ld, %s%s)", n ? ", " : "",
+                                "%s%s%s (tid %ld, %s%s)", n ? ", " : "",
+                                t->foreign ? "a thread libhcu did not start, "
+                                             "called back into "
+                                           : "",
                                 t->name, (long)t->tid, state_name(t->state),
                                 how);
         }
@@ -872,11 +875,17 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
   if (rc == HCU_OK)
     rc = quiesce_allowed(&a);
-  int dry = rc == HCU_OK && req->dry_run;
-  if (rc == HCU_OK && !dry)
+  /* A dry run stops short of the transformers, unless it is part of a
+   * family's dry run (two-phase): then it prepares in full like an update,
+   * answers "prepared", and rolls back whatever the coordinator says. */
+  if (rc == HCU_OK && (!req->dry_run || req->prepared))
     rc = run_transformers(&a);
-  if (rc == HCU_OK && !dry && req->prepared)
+  if (rc == HCU_OK && req->prepared) {
     rc = await_decision(&a);
+    if (req->dry_run)
+      rc = HCU_OK;
+  }
+  int dry = rc == HCU_OK && req->dry_run;
   int committed = rc == HCU_OK && !dry;
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)
@@ -915,9 +924,12 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     res->new_version = new_version; /* the one it would run */
     snprintf(res->message, sizeof res->message,
              "dry run: version %d -> %d would switch %d functions (%.600s) and "
-             "map %d frames; nothing was changed",
+             "map %d frames%s; nothing was changed",
              res->old_version, new_version, res->nfunctions, res->functions,
-             res->nframes);
+             res->nframes,
+             req->prepared ? "; prepared in full (datatype transformers run) "
+                             "and rolled back"
+                           : "");
     hcu_log("update: %s", res->message);
   } else {
     hcu_log("update: %s refused (%s): %s",

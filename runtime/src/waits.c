@@ -1,6 +1,6 @@
 /* waits.c: more blocking calls an update can interrupt and replay (see
- * wrappers.c for the scheme): sem_wait, epoll_wait, ppoll, pselect, waitpid,
- * wait, sigwait, connect, send and write.
+ * wrappers.c for the scheme): sem_wait, sem_timedwait, epoll_wait, ppoll,
+ * pselect, waitpid, wait, sigwait, connect, send, write and writev.
  *
  * Calls with a signal-mask argument (ppoll, pselect, epoll_pwait) take the
  * wake signal out of the mask they wait with. Calls without one (sem_wait,
@@ -10,6 +10,8 @@
  * repeats it every few milliseconds until the thread stops. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <semaphore.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -39,10 +41,12 @@ static int retry_eintr(unsigned seen) {
 
 /* ---- sem_wait -------------------------------------------------------------*/
 
-int hcu_wrap_sem_wait(sem_t *s) {
+/* sem_timedwait's deadline is absolute (CLOCK_REALTIME) in the arguments,
+ * so its replay keeps it. */
+static int sem_wait_any(sem_t *s, const struct timespec *abstime) {
   struct hcu_thread *t = hcu_self;
   if (!t)
-    return sem_wait(s);
+    return abstime ? sem_timedwait(s, abstime) : sem_wait(s);
   hcu_replay_take(t, HCU_W_SEM, &(struct timespec){0, 0});
   int saved = errno;
   if (sem_trywait(s) == 0)
@@ -52,7 +56,7 @@ int hcu_wrap_sem_wait(sem_t *s) {
   errno = saved;
   sigset_t old;
   window_open(&old);
-  t->blocked_in = "sem_wait";
+  t->blocked_in = abstime ? "sem_timedwait" : "sem_wait";
   int r;
   for (;;) {
     if (hcu_asked_to_unwind(t, HCU_W_SEM, NULL)) {
@@ -61,13 +65,23 @@ int hcu_wrap_sem_wait(sem_t *s) {
       break;
     }
     unsigned seen = hcu_wake_count;
-    r = sem_wait(s);
+    r = abstime ? sem_timedwait(s, abstime) : sem_wait(s);
     if (r == 0 || errno != EINTR || !retry_eintr(seen))
       break;
   }
   t->blocked_in = NULL;
   window_close(&old);
   return r;
+}
+
+int hcu_wrap_sem_wait(sem_t *s) { return sem_wait_any(s, NULL); }
+
+int hcu_wrap_sem_timedwait(sem_t *s, const struct timespec *abstime) {
+  if (!abstime) {
+    errno = EINVAL;
+    return -1;
+  }
+  return sem_wait_any(s, abstime);
 }
 
 /* ---- waitpid / wait -------------------------------------------------------*/
@@ -324,26 +338,60 @@ int hcu_wrap_connect(int fd, const struct sockaddr *addr, socklen_t len) {
 /* ---- send / write -----------------------------------------------------------*/
 
 /* A blocking send sends everything; it is done here without blocking, in
- * pieces, waiting for room in between. An update that interrupts it records
- * how much went out, and the replay sends the rest. */
-static ssize_t send_all(struct hcu_thread *t, int fd, const void *buf,
-                        size_t n, int flags, int is_write) {
+ * pieces (sendmsg over the caller's vector from where it got to), waiting
+ * for room in between. An update that interrupts it records how much went
+ * out, and the replay sends the rest. */
+enum { SEND = 0, WRITE = 1, WRITEV = 2 };
+#define SEND_IOV_WINDOW 64 /* iovecs per sendmsg; the loop goes on */
+
+static ssize_t send_some(int fd, const struct iovec *iov, int iovcnt,
+                         size_t done, int flags) {
+  struct iovec v[SEND_IOV_WINDOW];
+  int k = 0, i = 0;
+  while (i < iovcnt && done >= iov[i].iov_len)
+    done -= iov[i++].iov_len;
+  for (; i < iovcnt && k < SEND_IOV_WINDOW; i++, done = 0)
+    if (iov[i].iov_len > done) {
+      v[k].iov_base = (char *)iov[i].iov_base + done;
+      v[k++].iov_len = iov[i].iov_len - done;
+    }
+  struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)k};
+  return sendmsg(fd, &msg, flags | MSG_DONTWAIT);
+}
+
+static ssize_t plain_call(int kind, int fd, const struct iovec *iov,
+                          int iovcnt, int flags) {
+  switch (kind) {
+  case SEND:
+    return send(fd, iov[0].iov_base, iov[0].iov_len, flags);
+  case WRITE:
+    return write(fd, iov[0].iov_base, iov[0].iov_len);
+  default:
+    return writev(fd, iov, iovcnt);
+  }
+}
+
+static const char *const send_names[] = {"send", "write", "writev"};
+
+static ssize_t send_all(struct hcu_thread *t, int kind, int fd,
+                        const struct iovec *iov, int iovcnt, size_t n,
+                        int flags) {
   size_t done = 0;
   if (hcu_replay_is(t, HCU_W_SEND))
     done = t->replay.done <= n ? t->replay.done : n;
   int saved = errno;
   for (;;) {
-    ssize_t r = send(fd, (const char *)buf + done, n - done,
-                     flags | MSG_DONTWAIT);
+    ssize_t r = send_some(fd, iov, iovcnt, done, flags);
     if (r >= 0) {
       done += (size_t)r;
       if (done == n)
         return (ssize_t)n;
       continue;
     }
-    if (errno == ENOTSOCK && is_write && done == 0) {
+    if (errno == ENOTSOCK && kind != SEND && done == 0) {
       errno = saved;
-      return write(fd, buf, n); /* files, pipes, terminals: as they are */
+      /* files, pipes, terminals: as they are */
+      return plain_call(kind, fd, iov, iovcnt, flags);
     }
     if (errno == EINTR)
       continue;
@@ -353,7 +401,7 @@ static ssize_t send_all(struct hcu_thread *t, int fd, const void *buf,
     if (fl < 0 || (fl & O_NONBLOCK))
       return done ? (ssize_t)done : -1; /* the caller asked not to block */
     struct pollfd p = {.fd = fd, .events = POLLOUT};
-    t->blocked_in = is_write ? "write" : "send";
+    t->blocked_in = send_names[kind];
     int w = hcu_wait_ready(t, HCU_W_SEND, &p, 1, NULL);
     t->blocked_in = NULL;
     if (w == W_UNWIND) {
@@ -370,12 +418,31 @@ ssize_t hcu_wrap_send(int fd, const void *buf, size_t n, int flags) {
   struct hcu_thread *t = hcu_self;
   if (!t || n == 0 || (flags & MSG_DONTWAIT))
     return send(fd, buf, n, flags);
-  return send_all(t, fd, buf, n, flags, 0);
+  struct iovec v = {(void *)(uintptr_t)buf, n};
+  return send_all(t, SEND, fd, &v, 1, n, flags);
 }
 
 ssize_t hcu_wrap_write(int fd, const void *buf, size_t n) {
   struct hcu_thread *t = hcu_self;
   if (!t || n == 0)
     return write(fd, buf, n);
-  return send_all(t, fd, buf, n, 0, 1);
+  struct iovec v = {(void *)(uintptr_t)buf, n};
+  return send_all(t, WRITE, fd, &v, 1, n, 0);
+}
+
+/* A vector libc would refuse (bad count, total beyond SSIZE_MAX) goes to
+ * libc as it is, to get its error. */
+ssize_t hcu_wrap_writev(int fd, const struct iovec *iov, int iovcnt) {
+  struct hcu_thread *t = hcu_self;
+  size_t n = 0;
+  int ok = t && iov && iovcnt > 0 && iovcnt <= IOV_MAX;
+  for (int i = 0; ok && i < iovcnt; i++) {
+    if (iov[i].iov_len > (size_t)SSIZE_MAX - n)
+      ok = 0;
+    else
+      n += iov[i].iov_len;
+  }
+  if (!ok || n == 0)
+    return writev(fd, iov, iovcnt);
+  return send_all(t, WRITEV, fd, iov, iovcnt, n, 0);
 }

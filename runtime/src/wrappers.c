@@ -207,18 +207,43 @@ int hcu_wrap_accept(int fd, struct sockaddr *addr, socklen_t *len) {
   return hcu_wrap_accept4(fd, addr, len, 0);
 }
 
-ssize_t hcu_wrap_read(int fd, void *buf, size_t n) {
+/* read and readv: wait until fd is readable, then make the real call. A
+ * replay waits again (nothing was read before the unwind). */
+static ssize_t read_any(int fd, void *buf, size_t n, const struct iovec *iov,
+                        int iovcnt) {
+  return iov ? readv(fd, iov, iovcnt) : read(fd, buf, n);
+}
+
+static ssize_t read_wrapped(int fd, void *buf, size_t n,
+                            const struct iovec *iov, int iovcnt) {
   struct hcu_thread *t = hcu_self;
   if (!t || n == 0 || is_nonblocking(fd))
-    return read(fd, buf, n);
+    return read_any(fd, buf, n, iov, iovcnt);
   hcu_replay_take(t, HCU_W_READ, &(struct timespec){0, 0});
   int saved = errno;
+  t->blocked_in = iov ? "readv" : "read";
   int r = wait_readable(t, HCU_W_READ, fd);
+  t->blocked_in = NULL;
   if (r == W_UNWIND) {
     errno = saved;
     return -1;
   }
-  return r ? read(fd, buf, n) : -1;
+  return r ? read_any(fd, buf, n, iov, iovcnt) : -1;
+}
+
+ssize_t hcu_wrap_read(int fd, void *buf, size_t n) {
+  return read_wrapped(fd, buf, n, NULL, 0);
+}
+
+/* A zero-length readv returns at once, like read of 0 bytes; a bad vector
+ * is libc's to report. */
+ssize_t hcu_wrap_readv(int fd, const struct iovec *iov, int iovcnt) {
+  size_t n = 0;
+  if (iovcnt <= 0 || iovcnt > IOV_MAX || !iov)
+    return readv(fd, iov, iovcnt);
+  for (int i = 0; i < iovcnt; i++)
+    n |= iov[i].iov_len;
+  return read_wrapped(fd, NULL, n, iov, iovcnt);
 }
 
 /* The recv family tries without blocking first: no extra system call when

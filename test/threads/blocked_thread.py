@@ -41,6 +41,15 @@ MODES = {
     "recvfrom": ("recvfrom", "line", ["v2 recvfrom hello"]),
     "recvmsg": ("recvmsg", "line", ["v2 recvmsg hello"]),
     "accept4": ("accept4", "line", ["v2 accept4 hello"]),
+    "readv": ("readv", "line", ["v2 readv 6 hel|lo"]),
+    "writev": ("writev", "line", ["v2 writev 4194304", "peer got 4194304 bytes, 0 wrong"]),
+    "connect": ("connect", "line", ["v2 connect hello"]),
+    "nanosleep": ("nanosleep", None, ["v2 nanosleep r=0 not-early"]),
+    "sleepsec": ("sleep", None, ["v2 sleepsec r=0 not-early"]),
+    "wait": ("wait", "line", ["v2 wait ok status=6"]),
+    "timedlock": ("pthread_mutex_timedlock", None, ["v2 timedlock ETIMEDOUT not-early"]),
+    "semtimed": ("sem_timedwait", "line", ["v2 semtimed r=0 hello"]),
+    "condheld": ("pthread_cond_wait", "line", ["v2 condheld hello"]),
 }
 
 
@@ -73,6 +82,20 @@ def read_line(proc, timeout):
             fail(f"the program closed its output (got {line!r}); exit {proc.wait()}")
         line += chunk
     return line.decode().rstrip("\n")
+
+
+def passed(proc):
+    """The program must exit 0; then the test passes."""
+    rc = proc.wait(timeout=30)
+    if rc != 0:
+        fail(f"the program exited {rc}: {proc.stderr.read().decode()}")
+    print("PASS")
+
+
+def reap(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def wait_all_asleep(pid, timeout=20.0):
@@ -141,14 +164,9 @@ def main():
             print(f"program: {line}")
         if sorted(got) != sorted(expected):
             fail(f"expected {expected}")
-        rc = proc.wait(timeout=30)
-        if rc != 0:
-            fail(f"the program exited {rc}: {proc.stderr.read().decode()}")
-        print("PASS")
+        passed(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
 
 
 if __name__ == "__main__":

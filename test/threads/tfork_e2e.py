@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Updates a fork-per-connection server together with its session children.
 
-  tfork_e2e.py --hcu-cc PATH --hcuapply PATH --work DIR --mode update|poison
-               [--sessions N]
+  tfork_e2e.py --hcu-cc PATH --hcuapply PATH --work DIR
+               --mode update|poison|dry|dry-poison [--sessions N]
 
 Builds Inputs/tfork v1 and its v2 patch, starts v1 (listening on
 127.0.0.1), opens N sessions (each served by its own child process) and
@@ -18,6 +18,12 @@ poison: one session first makes its own process refuse to prepare (the
         process as the cause and every other one as aborted; no process
         changes version: every session, and a new one, still answers in v1
         with its total intact.
+dry:    hcuapply --dry-run: every process (the parent and the N children)
+        must prepare in full (its log says it prepared and ran the dry run
+        to the end) and roll back; every session, and a new one, still
+        answers in v1 with its total intact.
+dry-poison: as poison, with --dry-run: the dry run must find the child
+        whose transformer fails (it runs the transformers everywhere).
 Prints what it saw (for FileCheck) and PASS. Kills every process it started.
 """
 import argparse
@@ -89,6 +95,20 @@ def status_version(hcuapply, pid):
     return json.loads(res.stdout)["version"]
 
 
+def check_sessions(a, server, sessions, port, version):
+    """Every session answers in version with its total intact; a new session
+    is served; prints the versions every process reports."""
+    for s in sessions:
+        s.command("add 1000", version)
+    print(f"{len(sessions)} sessions answered in {version} with their totals intact")
+    late = Session(port)
+    print(f"new session: {late.version} hello")
+    late.command("add 5", late.version)
+    late.sock.close()
+    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
+          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+
+
 def run_update(a, server, sessions, patch, port):
     sessions[0].command("spawn", "v1")
     res = subprocess.run([a.hcuapply, "-p", str(server.pid), patch], capture_output=True,
@@ -108,15 +128,7 @@ def run_update(a, server, sessions, patch, port):
         seen.append(roles.get(int(m.group(1)), "stranger"))
     print(f"per process: {seen[0]} then {seen[1:].count('child')} children"
           f"{'' if len(seen) == len(sessions) + 1 else ' and others'}")
-    for s in sessions:
-        s.command("add 1000", "v2")
-    print(f"{len(sessions)} sessions answered in v2 with their totals intact")
-    late = Session(port)
-    print(f"new session: {late.version} hello")
-    late.command("add 5", late.version)
-    late.sock.close()
-    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
-          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+    check_sessions(a, server, sessions, port, "v2")
 
 
 def run_poison(a, server, sessions, patch, port):
@@ -138,15 +150,42 @@ def run_poison(a, server, sessions, patch, port):
     print(f"json: poisoned child: ok={culprit['ok']} {culprit['name']}: {culprit['message']}")
     others = sorted({p["name"] for p in procs if p["pid"] != bad.pid})
     print(f"json: the {len(procs) - 1} others: {others}")
-    for s in sessions:
-        s.command("add 1000", "v1")
-    print(f"{len(sessions)} sessions answered in v1 with their totals intact")
-    late = Session(port)
-    print(f"new session: {late.version} hello")
-    late.command("add 5", late.version)
-    late.sock.close()
-    print(f"versions: parent {status_version(a.hcuapply, server.pid)}, "
-          f"children {sorted({status_version(a.hcuapply, s.pid) for s in sessions})}")
+    check_sessions(a, server, sessions, port, "v1")
+
+
+def run_dry(a, server, sessions, patch, port, poison):
+    bad = sessions[len(sessions) // 2]
+    if poison:
+        bad.command("poison", "v1")
+    res = subprocess.run([a.hcuapply, "--dry-run", "-p", str(server.pid), patch],
+                         capture_output=True, text=True, timeout=120)
+    # The summary: stdout on success, the first line of stderr on failure.
+    out = res.stdout if res.returncode == 0 else res.stderr + res.stdout
+    if poison:
+        out = out.replace(str(bad.pid), "<poisoned>")
+    lines = out.splitlines()
+    print(f"hcuapply: exit {res.returncode}: {lines[0] if lines else ''}")
+    if poison:
+        if res.returncode == 0:
+            fail("the dry run passed although one child cannot prepare")
+    else:
+        if res.returncode != 0:
+            fail(f"the dry run failed: {out}")
+        per = [ln for ln in lines[1:]
+               if re.match(r"hcuapply: dry run: pid \d+ can be updated from version 1 "
+                           r"to version 2", ln)]
+        print(f"per process: {len(per)} dry-run lines")
+    # What each process did, from its own log: prepared (transformers run,
+    # waiting for the decision), then the dry run's end.
+    prepared = 0
+    for pid in [server.pid] + [s.pid for s in sessions]:
+        log = subprocess.run([a.hcuapply, "messages", "-p", str(pid)],
+                             capture_output=True, text=True, timeout=30).stdout
+        if (re.search(r"update: prepared version 1 -> 2; waiting for the decision", log)
+                and "prepared in full (datatype transformers run) and rolled back" in log):
+            prepared += 1
+    print(f"processes that prepared in full and rolled back: {prepared}")
+    check_sessions(a, server, sessions, port, "v1")
 
 
 def main():
@@ -154,7 +193,8 @@ def main():
     ap.add_argument("--hcu-cc", required=True)
     ap.add_argument("--hcuapply", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--mode", required=True, choices=["update", "poison"])
+    ap.add_argument("--mode", required=True,
+                    choices=["update", "poison", "dry", "dry-poison"])
     ap.add_argument("--sessions", type=int, default=10)
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -186,8 +226,10 @@ def main():
         print(f"{a.sessions} sessions open, each in its own child")
         if a.mode == "update":
             run_update(a, server, sessions, v2, port)
-        else:
+        elif a.mode == "poison":
             run_poison(a, server, sessions, v2, port)
+        else:
+            run_dry(a, server, sessions, v2, port, a.mode == "dry-poison")
         for s in sessions:
             s.sock.close()
         if server.poll() is not None:

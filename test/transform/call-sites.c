@@ -22,7 +22,8 @@ int f(int a) {
 // CHECK: {{^}}  { if (0) { hcu_resume_2: {{.*}} g(r); hcu_after_2:
 // CHECK: {{^}}  { if (0) { hcu_resume_3: {{.*}} r = hcu_slot__h(r); hcu_after_3:
 // CHECK: {{^}}  { if (0) { hcu_resume_4: {{.*}} hcu_rv = hcu_slot__h(r); hcu_after_4: {{.*}} return hcu_rv; }
-// The stable entry keeps the symbol and calls through the slot.
+// The stable entry keeps the symbol and calls through the slot; on a thread
+// libhcu did not start it is that thread's entry (docs/threads.md).
 // CHECK: {{^}}__typeof__(f) *hcu_slot__f = f__hcu_v1;
-// CHECK-NEXT: {{^}}int f(int a) { return hcu_slot__f(a); }
+// CHECK-NEXT: {{^}}int f(int a) { if (__builtin_expect(hcu_self == 0, 0) && hcu_foreign_enter(&hcu_descs[{{[0-9]+}}])) for (;;) { __typeof__(int) hcu_r = hcu_slot__f(a); if (!hcu_foreign_again()) return hcu_r; } return hcu_slot__f(a); }
 // CHECK: {{^}}static const struct hcu_cp_desc hcu_cps_1[] = { {0, HCU_CP_ENTRY, "entry"}, {1, HCU_CP_CALL, "h#1"}, {2, HCU_CP_CALL, "g#1"}, {3, HCU_CP_CALL, "h#2"}, {4, HCU_CP_CALL, "h#3"}, {0, 0, 0} };

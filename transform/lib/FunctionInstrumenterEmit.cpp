@@ -526,8 +526,17 @@ void FunctionInstrumenter::emitPostBlock() {
             ");\n    if (!hcu_thread_unwound())\n      return hcu_r;\n"
             "    hcu_thread_quiesced();\n  }\n}\n";
   } else {
-    Post += Header + "{ " + (VoidRet ? "" : "return ") + slotName(FD) + "(" +
-            Params + "); }\n";
+    // A thread libhcu did not start (hcu_self is 0), e.g. a library's
+    // calling back: for the call's duration it is registered and this
+    // entry is its outermost frame, like a thread's start routine.
+    std::string Call = slotName(FD) + "(" + Params + ")";
+    Post += Header + "{ if (__builtin_expect(hcu_self == 0, 0) && " +
+            "hcu_foreign_enter(&hcu_descs[" +
+            std::to_string(Unit.DescIndex[FD]) + "])) for (;;) { " +
+            (VoidRet ? Call + "; if (!hcu_foreign_again()) return; } "
+                     : "__typeof__(" + RetSpelled + ") hcu_r = " + Call +
+                           "; if (!hcu_foreign_again()) return hcu_r; } ") +
+            (VoidRet ? "" : "return ") + Call + "; }\n";
   }
   std::string Sfx = std::to_string(Unit.DescIndex[FD]);
   Unit.DescTables += "static const struct hcu_var_desc hcu_formals_" + Sfx +

@@ -154,6 +154,22 @@ void *hcu_unwind_frame(const struct hcu_func_desc *fn, int cp, void **formals);
 int hcu_thread_unwound(void);
 void hcu_thread_quiesced(void);
 
+/* ---- Threads libhcu did not start -----------------------------------------
+ * hcu_self is the calling thread's registry entry, 0 on a thread created by
+ * uninstrumented code (a library's). A function's stable entry (what a
+ * pointer to it holds, so what a library calls back) tests it: on such a
+ * thread, hcu_foreign_enter(fn) registers the thread for the duration of the
+ * call (nonzero; 0 inside a signal handler or before the runtime is up) and
+ * the entry loops like a thread trampoline: hcu_foreign_again() parks the
+ * thread and returns 1 if the body returned because the thread was unwound
+ * (call it again: it rebuilds), else takes the thread out of the registry
+ * and returns 0. */
+struct hcu_thread;
+extern __thread struct hcu_thread *hcu_self
+    __attribute__((tls_model("initial-exec")));
+int hcu_foreign_enter(const struct hcu_func_desc *fn);
+int hcu_foreign_again(void);
+
 /* Zero-fill for the dummy values that unwinding frames return. */
 void hcu_zero(void *p, unsigned long n);
 

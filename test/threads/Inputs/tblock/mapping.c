@@ -9,5 +9,6 @@ hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {
     {"main", "main", 1},     {"blocked", "blocked", 1},
     {"reader", "reader", 1}, {"report", "report", 0},
     {"now", "now", 0},       {"read_line", "read_line", 0},
-    {"drain", "drain", 0},
+    {"drain", "drain", 0},   {"past", "past", 0},
+    {"realtime_in", "realtime_in", 0}, {"fork_reader", "fork_reader", 0},
 };

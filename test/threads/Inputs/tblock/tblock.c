@@ -23,7 +23,23 @@
  *   recvfrom  recvfrom on a socket main writes a line to after stdin has one
  *   recvmsg   the same with recvmsg
  *   accept4   accept4 on a 127.0.0.1 listener main connects to (and sends a
- *             line on) after stdin has one; then recv */
+ *             line on) after stdin has one; then recv
+ *   readv     readv of stdin into a 3-byte and a 60-byte buffer
+ *   writev    write 4 MiB in three uneven pieces with writev, like send
+ *   connect   connect to a 127.0.0.1 listener whose backlog main filled
+ *             first (the kernel drops the SYN until main accepts, after
+ *             stdin has a line); then recv the line main sends on it
+ *   nanosleep nanosleep 3 s: must not end before
+ *   sleepsec  sleep(3): the same
+ *   wait      wait() for a child that reads a line and exits with its length
+ *   timedlock pthread_mutex_timedlock, 3 s, on a mutex main holds until the
+ *             thread has ended: must time out, not before the deadline
+ *   semtimed  sem_timedwait with a 60 s deadline until main posts (after a
+ *             line)
+ *   condheld  pthread_cond_wait while main holds the mutex and is blocked in
+ *             read (a thread parked holding the mutex must not keep the
+ *             waiter, woken for the update, inside the mutex's re-lock)
+ */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
@@ -38,6 +54,7 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +67,7 @@ sem_t sem;
 int ready;
 char data[64];
 int sv[2];
+int waiting;               /* condheld: the thread waits on cv */
 int lsock = -1;            /* accept4: the thread's listener */
 struct sockaddr_in laddr; /* and its address */
 const char *mode;
@@ -69,6 +87,27 @@ double now(void) {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* 1 if the CLOCK_REALTIME deadline dl has passed. */
+int past(const struct timespec *dl) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec > dl->tv_sec ||
+         (ts.tv_sec == dl->tv_sec && ts.tv_nsec >= dl->tv_nsec);
+}
+
+/* CLOCK_REALTIME now + ms. */
+struct timespec realtime_in(long ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  return ts;
+}
+
 /* Reads one line from stdin into data (read(), a blocking call itself). */
 int read_line(void) {
   ssize_t n = read(0, data, sizeof data - 1);
@@ -77,6 +116,17 @@ int read_line(void) {
   data[n] = '\0';
   data[strcspn(data, "\n")] = '\0';
   return 0;
+}
+
+/* A child that reads a line from stdin and exits with its length. */
+pid_t fork_reader(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char line[64];
+    ssize_t n = read(0, line, sizeof line);
+    _exit(n > 0 ? (int)n : 100);
+  }
+  return pid;
 }
 
 void *reader(void *arg) {
@@ -158,12 +208,7 @@ void *blocked(void *arg) {
     report("pselect", n == 1 && r == 0 ? data : "failed");
   } else if (strcmp(mode, "waitpid") == 0) {
     int status = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-      char line[64];
-      ssize_t n = read(0, line, sizeof line);
-      _exit(n > 0 ? (int)n : 100);
-    }
+    pid_t pid = fork_reader();
     pid_t w = waitpid(pid, &status, 0);
     snprintf(buf, sizeof buf, "%s status=%d", w == pid ? "ok" : "failed",
              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -229,6 +274,72 @@ void *blocked(void *arg) {
     snprintf(buf, sizeof buf, "r=%d %s", r,
              took > 1.4 && took < 3.0 ? "on-time" : "late-or-early");
     report("sleep", buf);
+  } else if (strcmp(mode, "readv") == 0) {
+    char a[4], b[61];
+    struct iovec iov[2] = {{a, 3}, {b, 60}};
+    ssize_t n = readv(0, iov, 2);
+    a[n > 3 ? 3 : (n > 0 ? n : 0)] = '\0';
+    b[n > 3 ? n - 3 : 0] = '\0';
+    b[strcspn(b, "\n")] = '\0';
+    snprintf(buf, sizeof buf, "%ld %s|%s", (long)n, a, b);
+    report("readv", buf);
+  } else if (strcmp(mode, "writev") == 0) {
+    char *big = malloc(BIG);
+    for (int i = 0; i < BIG; i++)
+      big[i] = (char)(i % 251);
+    struct iovec iov[3] = {{big, 1000}, {big + 1000, BIG - 3000},
+                           {big + BIG - 2000, 2000}};
+    ssize_t n = writev(sv[0], iov, 3);
+    snprintf(buf, sizeof buf, "%ld", (long)n);
+    report("writev", buf);
+    free(big);
+  } else if (strcmp(mode, "connect") == 0) {
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    int r = c >= 0 ? connect(c, (struct sockaddr *)&laddr, sizeof laddr) : -1;
+    ssize_t n = r == 0 ? recv(c, buf, sizeof buf - 1, MSG_WAITALL) : -1;
+    buf[n > 0 ? n : 0] = '\0';
+    report("connect", r == 0 && n > 0 ? buf : "failed");
+  } else if (strcmp(mode, "nanosleep") == 0) {
+    struct timespec ts = {3, 0};
+    double t0 = now();
+    int r = nanosleep(&ts, NULL);
+    double took = now() - t0;
+    snprintf(buf, sizeof buf, "r=%d %s", r, took >= 3.0 ? "not-early" : "early");
+    report("nanosleep", buf);
+  } else if (strcmp(mode, "sleepsec") == 0) {
+    double t0 = now();
+    unsigned r = sleep(3);
+    double took = now() - t0;
+    snprintf(buf, sizeof buf, "r=%u %s", r, took >= 3.0 ? "not-early" : "early");
+    report("sleepsec", buf);
+  } else if (strcmp(mode, "wait") == 0) {
+    int status = 0;
+    pid_t pid = fork_reader();
+    pid_t w = wait(&status);
+    snprintf(buf, sizeof buf, "%s status=%d", w == pid ? "ok" : "failed",
+             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    report("wait", buf);
+  } else if (strcmp(mode, "timedlock") == 0) {
+    struct timespec dl = realtime_in(3000);
+    int r = pthread_mutex_timedlock(&m, &dl);
+    snprintf(buf, sizeof buf, "%s %s", r == ETIMEDOUT ? "ETIMEDOUT" : "other",
+             past(&dl) ? "not-early" : "early");
+    if (r == 0)
+      pthread_mutex_unlock(&m);
+    report("timedlock", buf);
+  } else if (strcmp(mode, "semtimed") == 0) {
+    struct timespec dl = realtime_in(60000);
+    int r = sem_timedwait(&sem, &dl);
+    snprintf(buf, sizeof buf, "r=%d %s", r, data);
+    report("semtimed", buf);
+  } else if (strcmp(mode, "condheld") == 0) {
+    pthread_mutex_lock(&m);
+    waiting = 1;
+    while (!ready) {
+      pthread_cond_wait(&cv, &m);
+    }
+    report("condheld", data);
+    pthread_mutex_unlock(&m);
   }
   return NULL;
 }
@@ -262,18 +373,29 @@ int main(int argc, char **argv) {
   int sp = socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
   if (sp != 0)
     return 1;
-  if (strcmp(mode, "mutex") == 0)
+  if (strcmp(mode, "mutex") == 0 || strcmp(mode, "timedlock") == 0)
     pthread_mutex_lock(&m); /* before the thread exists: it must wait */
-  if (strcmp(mode, "accept4") == 0) {
+  if (strcmp(mode, "accept4") == 0 || strcmp(mode, "connect") == 0) {
     socklen_t len = sizeof laddr;
     lsock = socket(AF_INET, SOCK_STREAM, 0);
     memset(&laddr, 0, sizeof laddr);
     laddr.sin_family = AF_INET;
     laddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (lsock < 0 || bind(lsock, (struct sockaddr *)&laddr, sizeof laddr) != 0 ||
-        listen(lsock, 1) != 0 ||
+        listen(lsock, strcmp(mode, "connect") == 0 ? 0 : 1) != 0 ||
         getsockname(lsock, (struct sockaddr *)&laddr, &len) != 0)
       return 1;
+  }
+  int filler = -1;
+  if (strcmp(mode, "connect") == 0) {
+    /* One established connection fills a backlog of 0: the kernel drops
+     * further SYNs until it is accepted, so the thread's connect blocks
+     * (and retries the SYN after 1 s, 3 s, ...). */
+    filler = socket(AF_INET, SOCK_STREAM, 0);
+    if (filler < 0 ||
+        connect(filler, (struct sockaddr *)&laddr, sizeof laddr) != 0)
+      return 1;
+    usleep(100000); /* the handshake's last ACK reaches the listener */
   }
   int r = pthread_create(&t, NULL, blocked, NULL);
   if (r != 0)
@@ -281,7 +403,20 @@ int main(int argc, char **argv) {
   int mine = strcmp(mode, "mutex") == 0 || strcmp(mode, "cond") == 0 ||
              strcmp(mode, "sem") == 0 || strcmp(mode, "send") == 0 ||
              strcmp(mode, "write") == 0 || strcmp(mode, "recvfrom") == 0 ||
-             strcmp(mode, "recvmsg") == 0 || strcmp(mode, "accept4") == 0;
+             strcmp(mode, "recvmsg") == 0 || strcmp(mode, "accept4") == 0 ||
+             strcmp(mode, "writev") == 0 || strcmp(mode, "connect") == 0 ||
+             strcmp(mode, "semtimed") == 0 ||
+             strcmp(mode, "condheld") == 0;
+  if (strcmp(mode, "condheld") == 0) {
+    /* Hold the mutex, with the thread waiting on cv, then block in read. */
+    for (;;) {
+      pthread_mutex_lock(&m);
+      if (waiting)
+        break;
+      pthread_mutex_unlock(&m);
+      usleep(1000);
+    }
+  }
   printf("ready\n");
   fflush(stdout);
   if (mine) {
@@ -291,12 +426,16 @@ int main(int argc, char **argv) {
       return 1;
     if (strcmp(mode, "mutex") == 0) {
       pthread_mutex_unlock(&m);
+    } else if (strcmp(mode, "condheld") == 0) {
+      ready = 1; /* the mutex is still held since before the read */
+      pthread_cond_signal(&cv);
+      pthread_mutex_unlock(&m);
     } else if (strcmp(mode, "cond") == 0) {
       pthread_mutex_lock(&m);
       ready = 1;
       pthread_cond_signal(&cv);
       pthread_mutex_unlock(&m);
-    } else if (strcmp(mode, "sem") == 0) {
+    } else if (strcmp(mode, "sem") == 0 || strcmp(mode, "semtimed") == 0) {
       sem_post(&sem);
     } else if (strcmp(mode, "recvfrom") == 0 || strcmp(mode, "recvmsg") == 0) {
       if (send(sv[0], data, strlen(data), 0) < 0)
@@ -307,10 +446,20 @@ int main(int argc, char **argv) {
           send(c, data, strlen(data), 0) < 0)
         return 1;
       close(c);
+    } else if (strcmp(mode, "connect") == 0) {
+      int a = accept(lsock, NULL, NULL); /* the filler: room for the thread */
+      int c = accept(lsock, NULL, NULL);
+      if (a < 0 || c < 0 || send(c, data, strlen(data), 0) < 0)
+        return 1;
+      close(c);
+      close(a);
+      close(filler);
     } else {
       drain();
     }
   }
   pthread_join(t, NULL);
+  if (strcmp(mode, "timedlock") == 0)
+    pthread_mutex_unlock(&m);
   return 0;
 }

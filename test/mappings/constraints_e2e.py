@@ -147,11 +147,15 @@ def main():
                     choices=["plain", "negated", "dnf-stage1", "dnf-stage3",
                              "never", "bad-table"])
     ap.add_argument("--src-root", help="for bad-table: the runtime's headers")
+    ap.add_argument("--mapping", help="Inputs/gate/mapping_NAME.c to use "
+                    "instead of the mode's")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     mapping = {"plain": "plain", "negated": "negated", "dnf-stage1": "dnf",
                "dnf-stage3": "dnf", "never": "plain",
                "bad-table": "plain"}[a.mode]
+    if a.mapping:
+        mapping = a.mapping
     v1 = os.path.join(a.work, "gate")
     v2 = os.path.join(a.work, "v2.so")
     build([a.hcu_cc, "-O2", "-o", v1, os.path.join(SRC, "gate.c")])

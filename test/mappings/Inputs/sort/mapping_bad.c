@@ -1,7 +1,8 @@
 /* Variants of mapping_v2.c for the rollback tests (-DNO_COPY: the
  * transformer forgets hcu_copy_stack_frame_fields; -DCRASH: it dereferences
  * a null pointer; -DPOINT=n: the equivalence maps another point), and
- * -DBY_NAME='"loop#2"': the continuation points given by stable name. */
+ * -DBY_NAME='"loop#2"': the continuation points given by stable name;
+ * -DBY_CP: the same with HCU_CP, resolved to numbers by hcu-cc. */
 #include "hcu_mappings.h"
 #include "hcu_headers.h"
 
@@ -16,8 +17,11 @@ hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {
 };
 
 hcu_mapping_algorithmic_equivalence_t mapping_equivalence_v2_bubblesort[] = {
-#ifdef BY_NAME
+#if defined(BY_NAME)
   { "bubbleSort", "heapSort", 1, { HCU_CONTINUATION(BY_NAME, "heapify#1") } }
+#elif defined(BY_CP)
+  { "bubbleSort", "heapSort", 1,
+    { { HCU_CP("bubbleSort", "loop#2"), HCU_CP("heapSort", "heapify#1") } } }
 #else
   { "bubbleSort", "heapSort", 1, { { POINT, 1 } } }
 #endif

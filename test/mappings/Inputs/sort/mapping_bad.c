@@ -1,6 +1,6 @@
 /* Variants of mapping_v2.c for the rollback tests (-DNO_COPY: the
- * transformer forgets hcu_copy_stack_frame_fields; -DCRASH: it dereferences
- * a null pointer; -DPOINT=n: the equivalence maps another point), and
+ * transformer forgets hcu_copy_stack_frame_fields; -DCRASH: it reads
+ * through a wild pointer; -DPOINT=n: the equivalence maps another point), and
  * -DBY_NAME='"loop#2"': the continuation points given by stable name;
  * -DBY_CP: the same with HCU_CP, resolved to numbers by hcu-cc. */
 #include "hcu_mappings.h"
@@ -52,7 +52,11 @@ void HCU_stack_transformer__heapSort(void *transform_stack_to,
   struct hcu_stack_local_bubbleSort_v1_s *from = transform_stack_from;
   struct hcu_function_formal_heapSort_v2_s *params = transform_params_to;
 #ifdef CRASH
-  params = *(struct hcu_function_formal_heapSort_v2_s *volatile *)0;
+  /* A real SIGSEGV: a load from the first page past NULL, never mapped.
+   * Not NULL itself, which UBSan's null check would report (and, with
+   * halt_on_error, end the process on) before the fault happens. */
+  static volatile unsigned long wild_address = 4096;
+  params = *(struct hcu_function_formal_heapSort_v2_s *volatile *)wild_address;
 #endif
   params->array_size = from->i + 1;
 #ifndef NO_COPY

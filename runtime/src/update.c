@@ -620,7 +620,7 @@ static int check_partial(struct apply *a, const struct hcu_thread *t) {
                 "thread %s is rebuilt only up to %s: its caller stays in its "
                 "code and calls %s again, which leads to %s, but the mapping "
                 "makes that frame a frame of %s; rebuild the thread further "
-                "down or update %s to %s",
+                "down or update %s to %s; nothing was changed",
                 t->name, f->key, f->key, reached->key, outer->key, f->key,
                 outer->key);
   hcu_log("update: thread %s is rebuilt up to %s (%zu frames); its caller "

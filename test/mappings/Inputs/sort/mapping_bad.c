@@ -10,7 +10,13 @@
 #define POINT 2
 #endif
 
-hcu_mapping_update_description_t mapping_updates_v2[] = { { "main", "main" } };
+/* -DUP_TO='"bubbleSort"': the main thread rebuilt only up to bubbleSort,
+ * whose frame the equivalence turns into heapSort's. */
+#ifndef UP_TO
+#define UP_TO "main"
+#endif
+
+hcu_mapping_update_description_t mapping_updates_v2[] = { { "main", UP_TO } };
 
 hcu_mapping_function_update_description_t mapping_function_updates_v2[] = {
   { "main", "main", 1 }

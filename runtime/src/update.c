@@ -333,6 +333,17 @@ static int quiesce(struct apply *a) {
 static int release(struct apply *a, int decision);
 static int map_frames(struct apply *a);
 
+/* The timeout, after constraints (or a thread state no mapping continues
+ * from, unmapped) held the update back for the reason why. */
+static int held_back(struct apply *a, int unmapped, const char *why) {
+  return fail(a, HCU_ERR_TIMEOUT,
+              unmapped ? "no thread state the mapping can continue from "
+                         "within %u ms: %s; nothing was changed"
+                       : "the safety constraints did not allow the update "
+                         "within %u ms: %s; nothing was changed",
+              a->timeout_ms, why);
+}
+
 /* Stops every thread where the safety constraints allow the update: while
  * they forbid it, the threads go on in the old version (a rollback of this
  * attempt) and the engine asks again, until the timeout. */
@@ -340,10 +351,17 @@ static int quiesce_allowed(struct apply *a) {
   char why[sizeof a->res->message];
   unsigned wait_ms = 1;
   int logged = 0;
+  int unmapped = 0;
   for (;;) {
-    int rc = quiesce(a), unmapped = 0;
+    int rc = quiesce(a);
+    /* The deadline passed while the threads were being stopped again after
+     * a constraint (or an unmappable state) held the update back: that is
+     * the reason to report, not the last stop's. */
+    if (rc == HCU_ERR_TIMEOUT && logged)
+      return held_back(a, unmapped, why);
     if (rc != HCU_OK)
       return rc;
+    unmapped = 0;
     if (hcu_constraints_allow(a->cons, why, sizeof why)) {
       /* Lazy: nothing was unwound, no frame to map. Otherwise a thread
        * stopped where an algorithmic equivalence cannot continue it is
@@ -360,12 +378,7 @@ static int quiesce_allowed(struct apply *a) {
       hcu_log("update: %s; retrying until the timeout", why);
     uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
     if (hcu_now_us() + wait_ms * 1000u >= end)
-      return fail(a, HCU_ERR_TIMEOUT,
-                  unmapped ? "no thread state the mapping can continue from "
-                             "within %u ms: %s; nothing was changed"
-                           : "the safety constraints did not allow the "
-                             "update within %u ms: %s; nothing was changed",
-                  a->timeout_ms, why);
+      return held_back(a, unmapped, why);
     a->quiesce_started = 0;
     if (release(a, HCU_DEC_ROLLBACK)) {
       a->late = 1;

@@ -317,12 +317,8 @@ private:
       error(field(IL, 2) ? field(IL, 2)->getBeginLoc() : L,
             "a safety constraint needs at least one term (its count is " +
                 std::to_string(*Count) + ")");
-    } else if ((size_t)*Count != Terms.size()) {
-      error(field(IL, 2)->getBeginLoc(),
-            "the count says " + std::to_string(*Count) + " term" +
-                (*Count == 1 ? "" : "s") + ", but " +
-                std::to_string(Terms.size()) + " " +
-                (Terms.size() == 1 ? "is" : "are") + " written");
+    } else {
+      countMatches(field(IL, 2)->getBeginLoc(), *Count, Terms.size(), "term");
     }
     unsigned K = 0;
     for (const Expr *TE : Terms) {
@@ -391,6 +387,16 @@ private:
       return 0;
     }
     return Ok && *Neg == 0 && *Min == -1 && *Max == -1;
+  }
+
+  /// A table entry's count must be the number of elements written after it.
+  void countMatches(SourceLocation L, int64_t Count, size_t Written,
+                    const std::string &Unit) {
+    if ((size_t)Count == Written)
+      return;
+    error(L, "the count says " + std::to_string(Count) + " " + Unit +
+                 (Count == 1 ? "" : "s") + ", but " + std::to_string(Written) +
+                 " " + (Written == 1 ? "is" : "are") + " written");
   }
 
   // ---- Continuation points by number or name --------------------------------
@@ -564,11 +570,8 @@ private:
                     std::to_string(maxPairs(IL)) +
                     " continuation point pairs, not " +
                     std::to_string(*Count));
-    else if (Count && (size_t)*Count != Pairs.size())
-      error(CL, "the count says " + std::to_string(*Count) + " pair" +
-                    (*Count == 1 ? "" : "s") + ", but " +
-                    std::to_string(Pairs.size()) + " " +
-                    (Pairs.size() == 1 ? "is" : "are") + " written");
+    else if (Count)
+      countMatches(CL, *Count, Pairs.size(), "pair");
     std::map<int64_t, SourceLocation> SeenPoint;
     for (const Expr *P : Pairs) {
       const InitListExpr *PI = asList(P);

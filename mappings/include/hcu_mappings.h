@@ -47,6 +47,22 @@ typedef struct hcu_mapping_continuation {
 
 #define HCU_CONTINUATION(old_name, new_name) { -1, -1, old_name, new_name }
 
+/* A continuation point by its stable name, wherever a mapping table takes a
+ * point number (the pairs of an algorithmic equivalence, the min and max of
+ * a safety constraint item):
+ *   { HCU_CP("functionB", "stage#1"), HCU_CP("functionB", "stage#3"), 1 }
+ * The function must be the one the field is about (the constraint's
+ * function; the old or the new function of an equivalence). hcu-cc resolves
+ * it to the point's number in that function's version when it builds the
+ * patch, and reports a name the function does not have as an error at the
+ * mapping's line. Compiled by anything else it is -2, which the runtime
+ * refuses. */
+#ifndef HCU_CP_AT
+#define HCU_CP_AT(function, point, n)                                         \
+  (-2 + 0 * (int)sizeof(function) + 0 * (int)sizeof(point) + 0 * (n))
+#endif
+#define HCU_CP(function, point) HCU_CP_AT(function, point, __COUNTER__)
+
 #ifndef HCU_MAX_CONTINUATIONS
 #define HCU_MAX_CONTINUATIONS 64
 #endif

@@ -220,8 +220,13 @@ int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
    * (lazy, above) but not unwind; it goes on until the pin is gone. */
   if (hcu_pin_depth > 0)
     go = 0;
-  if (go)
+  if (go) {
     t->state = HCU_T_UNWINDING;
+    t->stop_at = NULL;
+    for (int k = 0; k < hcu_eng.npartial; k++)
+      if (strcmp(hcu_eng.partial[k].thread, t->name) == 0)
+        t->stop_at = hcu_eng.partial[k].up_to;
+  }
   pthread_mutex_unlock(&hcu_eng.lock);
   if (!go)
     return 0;
@@ -230,6 +235,7 @@ int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
   t->taken = NULL;
   hcu_recstack_clear(&t->recs);
   t->replay.valid = 0;
+  t->partial = t->below = 0;
   t->next_kind = kind;
   return 1;
 }
@@ -277,6 +283,10 @@ void *hcu_unwind_frame(const struct hcu_func_desc *fn, int cp, void **formals) {
   f->kind = t->next_kind;
   t->next_kind = HCU_RESUME_REENTER;
   *formals = r->formals;
+  /* The innermost frame of the partial rebuild's function: its caller
+   * stays (hcu_call_again). */
+  if (t->stop_at && !t->partial && strcmp(fn->key, t->stop_at) == 0)
+    t->partial = t->below = 1;
   return r->locals;
 }
 
@@ -305,12 +315,9 @@ static void drain_wake_signals(void) {
     ;
 }
 
-void hcu_thread_quiesced(void) {
-  struct hcu_thread *t = hcu_self;
-  if (!t || t->state != HCU_T_UNWINDING) {
-    hcu_log("threads: hcu_thread_quiesced on a thread that did not unwind");
-    return;
-  }
+/* The unwound thread waits for the decision, then starts rebuilding from
+ * its records (mapped ones on commit, its own on rollback). */
+static void park_unwound(struct hcu_thread *t) {
   /* Parking is no place for a cancellation: the thread would die holding
    * the engine's lock. Cancellation points in the program still work. */
   int oldcancel;
@@ -330,12 +337,35 @@ void hcu_thread_quiesced(void) {
   pthread_mutex_unlock(&hcu_eng.lock);
   pthread_setcancelstate(oldcancel, NULL);
   drain_wake_signals();
+}
+
+void hcu_thread_quiesced(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || t->state != HCU_T_UNWINDING) {
+    hcu_log("threads: hcu_thread_quiesced on a thread that did not unwind");
+    return;
+  }
+  t->below = 0; /* the boundary's caller did not stop (not instrumented) */
+  park_unwound(t);
   if (t->recs.n == 0) {
     /* Cannot happen with generated code: the body's own frame is a record. */
     hcu_log("threads: thread %s unwound without a single frame record",
             t->name);
     rebuild_done(t);
   }
+}
+
+/* A partial rebuild: the caller of the boundary frame is not unwound. It
+ * stops here, right after its call returned, until the update is decided;
+ * then it makes the call again, and the callee (its new version on commit)
+ * rebuilds from the records. Its own frame goes on in its own code. */
+int hcu_call_again(void) {
+  struct hcu_thread *t = hcu_self;
+  if (!t || t->state != HCU_T_UNWINDING || !t->below)
+    return 0;
+  t->below = 0;
+  park_unwound(t);
+  return 1;
 }
 
 void *hcu_rebuild_frame(const struct hcu_func_desc *fn, void **formals) {

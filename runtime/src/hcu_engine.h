@@ -104,6 +104,13 @@ struct hcu_thread {
   struct hcu_recstack mapped; /* engine-owned: recs mapped to the new version */
   struct hcu_record *taken;   /* handed out by hcu_rebuild_frame; freed later */
   struct hcu_replay replay;
+  /* A partial rebuild (the mapping rebuilds this thread only up to a
+   * callee): the key of that function, set when the unwind starts, or 0.
+   * partial: its frame was unwound (the last record pushed is the
+   * boundary); below: its caller has not yet parked in hcu_call_again
+   * (owner only). */
+  const char *stop_at;
+  int partial, below;
   /* Program mutexes this thread holds, as seen by the lock wrappers (locks.c).
    * While nonzero the thread does not start unwinding at update points, so
    * it never parks inside a critical section (owner only). */
@@ -133,6 +140,12 @@ extern __thread volatile unsigned hcu_wake_count
 
 enum hcu_decision { HCU_DEC_NONE = 0, HCU_DEC_COMMIT = 1, HCU_DEC_ROLLBACK = 2 };
 
+/* One partial rebuild: threads named thread ("main" or an entry function's
+ * key) unwind up to (and including) the innermost frame of up_to (a key). */
+struct hcu_partial {
+  const char *thread, *up_to;
+};
+
 struct hcu_engine {
   pthread_mutex_t lock;
   pthread_cond_t cv; /* CLOCK_MONOTONIC; any thread state change, decision */
@@ -144,6 +157,10 @@ struct hcu_engine {
   /* The update in progress is lazy: threads stop where they are (no
    * unwinding) and go on in the code they were running (under lock). */
   int lazy;
+  /* Partial rebuilds of this update: threads (by name) unwound only up to
+   * a callee's frame, whose callers stay in their code (under lock). */
+  const struct hcu_partial *partial;
+  int npartial;
   uint64_t first_parked_us, last_rebuilt_us;
 };
 extern struct hcu_engine hcu_eng;

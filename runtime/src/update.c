@@ -36,6 +36,8 @@ struct apply {
   struct hcu_history *hist;           /* apply: pushed at the commit */
   struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
   struct hcu_frame_rules rules; /* equivalences, stack transformers */
+  struct hcu_partial *partial;  /* the mapping's partial rebuilds */
+  int npartial;
 };
 
 static int fail(struct apply *a, int code, const char *fmt, ...)
@@ -99,12 +101,16 @@ static int check_info(struct apply *a) {
 
 /* Threads are named by their entry function: "main", or the start routine
  * of threads created with pthread_create (every thread with that entry is
- * rebuilt; all are stopped anyway). Each stack is rebuilt whole, so
- * up_to_function must be the entry itself. */
+ * rebuilt; all are stopped anyway). A thread is rebuilt whole when
+ * up_to_function is its entry, else only up to the innermost frame of
+ * up_to_function (docs/mapping-format.md, partial rebuilds). */
 static int check_threads(struct apply *a) {
   const struct hcu_patch_info *i = a->info;
   const char *map = i->mapping_file ? i->mapping_file : "the mapping";
   char err[512];
+  if (i->nthreads > 0 &&
+      !(a->partial = calloc((size_t)i->nthreads, sizeof *a->partial)))
+    return fail(a, HCU_ERR_NOMEM, "out of memory reading mapping_updates");
   for (int k = 0; k < i->nthreads; k++) {
     const hcu_mapping_update_description_t *t = &i->threads[k];
     if (!t->thread)
@@ -117,12 +123,21 @@ static int check_threads(struct apply *a) {
                   "%s: thread '%s' in mapping_updates: %s (threads are named "
                   "by their entry function)",
                   map, t->thread, err);
-    if (t->up_to_function && strcmp(t->up_to_function, t->thread) != 0 &&
-        !(f && strcmp(t->up_to_function, f->key) == 0))
-      return fail(a, HCU_ERR_UNSUPPORTED,
-                  "%s: rebuilding thread %s only up to %s is not supported "
-                  "yet; use {\"%s\", \"%s\"}",
-                  map, t->thread, t->up_to_function, t->thread, t->thread);
+    if (!t->up_to_function || strcmp(t->up_to_function, t->thread) == 0 ||
+        (f && strcmp(t->up_to_function, f->key) == 0))
+      continue; /* the whole stack */
+    const struct hcu_func_desc *u =
+        hcu_registry_find(t->up_to_function, err, sizeof err);
+    if (!u)
+      return fail(a, HCU_ERR_MAPPING,
+                  "%s: thread '%s' in mapping_updates is rebuilt up to '%s': "
+                  "%s",
+                  map, t->thread, t->up_to_function, err);
+    if (f == u || (!f && strcmp(u->key, "main") == 0))
+      continue;
+    a->partial[a->npartial].thread = f ? f->key : "main";
+    a->partial[a->npartial].up_to = u->key;
+    a->npartial++;
   }
   return HCU_OK;
 }
@@ -248,6 +263,8 @@ static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
   __atomic_store_n(&hcu_eng.lazy, a->req->model == HCU_MODEL_LAZY,
                    __ATOMIC_RELAXED);
+  hcu_eng.partial = a->req->revert ? NULL : a->partial;
+  hcu_eng.npartial = a->req->revert ? 0 : a->npartial;
   hcu_eng.decision = HCU_DEC_NONE;
   hcu_eng.first_parked_us = 0;
   hcu_eng.last_rebuilt_us = 0;
@@ -319,6 +336,17 @@ static int quiesce(struct apply *a) {
 static int release(struct apply *a, int decision);
 static int map_frames(struct apply *a);
 
+/* The timeout, after constraints (or a thread state no mapping continues
+ * from, unmapped) held the update back for the reason why. */
+static int held_back(struct apply *a, int unmapped, const char *why) {
+  return fail(a, HCU_ERR_TIMEOUT,
+              unmapped ? "no thread state the mapping can continue from "
+                         "within %u ms: %s; nothing was changed"
+                       : "the safety constraints did not allow the update "
+                         "within %u ms: %s; nothing was changed",
+              a->timeout_ms, why);
+}
+
 /* Stops every thread where the safety constraints allow the update: while
  * they forbid it, the threads go on in the old version (a rollback of this
  * attempt) and the engine asks again, until the timeout. */
@@ -326,10 +354,17 @@ static int quiesce_allowed(struct apply *a) {
   char why[sizeof a->res->message];
   unsigned wait_ms = 1;
   int logged = 0;
+  int unmapped = 0;
   for (;;) {
-    int rc = quiesce(a), unmapped = 0;
+    int rc = quiesce(a);
+    /* The deadline passed while the threads were being stopped again after
+     * a constraint (or an unmappable state) held the update back: that is
+     * the reason to report, not the last stop's. */
+    if (rc == HCU_ERR_TIMEOUT && logged)
+      return held_back(a, unmapped, why);
     if (rc != HCU_OK)
       return rc;
+    unmapped = 0;
     if (hcu_constraints_allow(a->cons, why, sizeof why)) {
       /* Lazy: nothing was unwound, no frame to map. Otherwise a thread
        * stopped where an algorithmic equivalence cannot continue it is
@@ -346,12 +381,7 @@ static int quiesce_allowed(struct apply *a) {
       hcu_log("update: %s; retrying until the timeout", why);
     uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
     if (hcu_now_us() + wait_ms * 1000u >= end)
-      return fail(a, HCU_ERR_TIMEOUT,
-                  unmapped ? "no thread state the mapping can continue from "
-                             "within %u ms: %s; nothing was changed"
-                           : "the safety constraints did not allow the "
-                             "update within %u ms: %s; nothing was changed",
-                  a->timeout_ms, why);
+      return held_back(a, unmapped, why);
     a->quiesce_started = 0;
     if (release(a, HCU_DEC_ROLLBACK)) {
       a->late = 1;
@@ -586,6 +616,35 @@ static int check_calls(struct apply *a, const struct hcu_thread *t) {
   return HCU_OK;
 }
 
+/* A thread rebuilt up to F (partial): F's caller is not unwound; after the
+ * commit it calls F again through F's slot, which leads to the new function
+ * of F's update (F itself if the mapping does not update it). The outermost
+ * mapped record must be a frame of that function. */
+static int check_partial(struct apply *a, const struct hcu_thread *t) {
+  if (!t->partial || t->recs.n == 0 || t->mapped.n == 0)
+    return HCU_OK;
+  const struct hcu_func_desc *f = t->recs.v[t->recs.n - 1]->fn;
+  if (strcmp(f->key, t->stop_at) != 0)
+    return HCU_OK; /* unwound to its entry: rebuilt whole */
+  const struct hcu_func_desc *reached = f;
+  for (int k = 0; k < a->nupd; k++)
+    if (hcu_same_key(f, a->upd[k].old_fn))
+      reached = a->upd[k].new_fn;
+  const struct hcu_func_desc *outer = t->mapped.v[t->mapped.n - 1]->fn;
+  if (!hcu_same_key(outer, reached))
+    return fail(a, HCU_ERR_FRAME,
+                "thread %s is rebuilt only up to %s: its caller stays in its "
+                "code and calls %s again, which leads to %s, but the mapping "
+                "makes that frame a frame of %s; rebuild the thread further "
+                "down or update %s to %s; nothing was changed",
+                t->name, f->key, f->key, reached->key, outer->key, f->key,
+                outer->key);
+  hcu_log("update: thread %s is rebuilt up to %s (%zu frames); its caller "
+          "stays in the code it runs",
+          t->name, f->key, t->recs.n);
+  return HCU_OK;
+}
+
 static struct hcu_record *copy_record(const struct hcu_record *r) {
   struct hcu_record *n = hcu_record_new(r->fn);
   if (n) {
@@ -639,6 +698,8 @@ static int map_frames(struct apply *a) {
     }
     if (rc == HCU_OK)
       rc = check_calls(a, t);
+    if (rc == HCU_OK)
+      rc = check_partial(a, t);
     a->res->nframes += (int)t->recs.n;
     if (t->recs.n > 0) {
       struct hcu_record *in = t->recs.v[0];
@@ -899,6 +960,11 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     unload(&a);
   else if (req->revert)
     unload_reverted(late);
+  pthread_mutex_lock(&hcu_eng.lock);
+  hcu_eng.partial = NULL;
+  hcu_eng.npartial = 0;
+  pthread_mutex_unlock(&hcu_eng.lock);
+  free(a.partial);
   hcu_rules_free(&a.rules);
   free(a.upd);
   hcu_constraints_free(a.cons);

@@ -145,19 +145,27 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--mode", required=True,
                     choices=["plain", "negated", "dnf-stage1", "dnf-stage3",
-                             "never", "bad-table"])
+                             "never", "bad-table", "worker"])
     ap.add_argument("--src-root", help="for bad-table: the runtime's headers")
+    ap.add_argument("--mapping", help="Inputs/gate/mapping_NAME.c to use "
+                    "instead of the mode's")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     mapping = {"plain": "plain", "negated": "negated", "dnf-stage1": "dnf",
                "dnf-stage3": "dnf", "never": "plain",
-               "bad-table": "plain"}[a.mode]
-    v1 = os.path.join(a.work, "gate")
+               "bad-table": "plain", "worker": "worker"}[a.mode]
+    if a.mapping:
+        mapping = a.mapping
+    # "worker": tgate, the constrained function on a worker thread.
+    src = SRC if a.mode != "worker" else os.path.join(HERE, "Inputs", "tgate")
+    prog = "gate" if a.mode != "worker" else "tgate"
+    v1 = os.path.join(a.work, prog)
     v2 = os.path.join(a.work, "v2.so")
-    build([a.hcu_cc, "-O2", "-o", v1, os.path.join(SRC, "gate.c")])
+    build([a.hcu_cc, "-O2", "-o", v1, os.path.join(src, prog + ".c"),
+           "-lpthread"])
     build([a.hcu_cc, "-O2", '-DVERSION="v2"', f"--hcu-patch-for={v1}",
-           f"--hcu-mapping={os.path.join(SRC, f'mapping_{mapping}.c')}",
-           "-o", v2, os.path.join(SRC, "gate.c")])
+           f"--hcu-mapping={os.path.join(src, f'mapping_{mapping}.c')}",
+           "-o", v2, os.path.join(src, prog + ".c")])
     if a.mode == "bad-table":
         v2 = bad_table_patch(a, v2)
 
@@ -203,6 +211,15 @@ def main():
             if up.result() != 0:
                 sys.exit("FAIL: the update did not apply")
             g.ask("ping", "v2 main ping")
+        elif a.mode == "worker":
+            g.ask("B", "v1 worker busy")
+            up = Apply(a.hcuapply, g.p.pid, v2)
+            forbidden(g, 1)
+            g.ask("ping", "v1 busy ping")   # still waiting, still v1
+            g.ask("leave", "v1 worker idle")  # out of busy: it may apply
+            if up.result() != 0:
+                sys.exit("FAIL: the update did not apply")
+            g.ask("ping", "v2 worker ping")
         elif a.mode == "never":
             g.ask("A", "v1 A entered")
             up = Apply(a.hcuapply, g.p.pid, v2, timeout_ms=3000)

@@ -18,7 +18,7 @@ int f(int a) {
 // CHECK: {{^}}static int f__hcu_v1(int a) {{.*}} switch (hcu_l->hcu_stack_frame_fields.cp) { case 1: goto hcu_resume_1; case 2: goto hcu_resume_2; case 3: goto hcu_resume_3; case 4: goto hcu_resume_4; default: break; }
 // The declaration stays one (x keeps its scope; it may be const): resuming
 // before it runs the call again, resuming after it restores x.
-// CHECK: {{^}}  if (0) { hcu_resume_1: {{.*}}goto hcu_afterinit_1; } int r = hcu_slot__h(a); if (0) { hcu_afterinit_1: __builtin_memcpy((void *)&r, &hcu_l->r, sizeof(hcu_l->r)); } if (HCU_PENDING() && hcu_after_call())
+// CHECK: {{^}}  if (0) { hcu_resume_1: {{.*}}goto hcu_afterinit_1; } hcu_again_1: ; int r = hcu_slot__h(a); if (0) { hcu_afterinit_1: __builtin_memcpy((void *)&r, &hcu_l->r, sizeof(hcu_l->r)); } if (HCU_PENDING() && hcu_after_call())
 // CHECK: {{^}}  { if (0) { hcu_resume_2: {{.*}} g(r); hcu_after_2:
 // CHECK: {{^}}  { if (0) { hcu_resume_3: {{.*}} r = hcu_slot__h(r); hcu_after_3:
 // CHECK: {{^}}  { if (0) { hcu_resume_4: {{.*}} hcu_rv = hcu_slot__h(r); hcu_after_4: {{.*}} return hcu_rv; }

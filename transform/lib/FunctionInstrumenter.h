@@ -101,6 +101,8 @@ private:
   std::string saveCode(int N, const std::vector<const Local *> &Vars,
                        bool FunctionScope) const;
   std::string restoreCode(const std::vector<const Local *> &Vars) const;
+  std::string againLabel(int N) const;
+  std::string afterCheck(int N, const std::vector<const Local *> &Vars) const;
 
   // Edits, in the order the Rewriter needs them (see Instrumenter.cpp).
   void emitLoopPoints();

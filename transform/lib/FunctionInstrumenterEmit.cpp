@@ -72,6 +72,23 @@ std::string FunctionInstrumenter::restoreCode(
   return S;
 }
 
+/// Where a call starts again when the thread is rebuilt only up to the
+/// callee (a partial rebuild: this frame stays and calls the callee's new
+/// version, which rebuilds its own frame).
+std::string FunctionInstrumenter::againLabel(int N) const {
+  return "hcu_again_" + std::to_string(N) + ": ; ";
+}
+
+/// The check after call site N: unwind this frame, call again (the frame is
+/// below a partial rebuild), or go on.
+std::string
+FunctionInstrumenter::afterCheck(int N,
+                                 const std::vector<const Local *> &Vars) const {
+  return "if (HCU_PENDING() && hcu_after_call()) { if (hcu_call_again()) "
+         "goto hcu_again_" +
+         std::to_string(N) + "; " + saveCode(N, Vars, true) + " }";
+}
+
 // ---- structural edits -----------------------------------------------------
 
 /// An update point at the top of each loop body.
@@ -119,10 +136,8 @@ void FunctionInstrumenter::emitCallSites() {
     std::string Resume = "if (0) { hcu_resume_" + N + ": " + restoreCode(Vars) +
                          "if (hcu_l->hcu_stack_frame_fields.kind == "
                          "HCU_RESUME_AFTER) goto hcu_after_" +
-                         N + "; } ";
-    std::string After = " hcu_after_" + N +
-                        ": if (HCU_PENDING() && hcu_after_call()) " +
-                        saveCode(S.N, Vars, true);
+                         N + "; } " + againLabel(S.N);
+    std::string After = " hcu_after_" + N + ": " + afterCheck(S.N, Vars);
     SourceLocation End = Nav.stmtEnd(S.Host);
     // A declaration of an arena local is rewritten into `(hcu_a->x) = call;`
     // (emitArenaDecl): it is wrapped like an assignment.
@@ -160,12 +175,11 @@ void FunctionInstrumenter::emitDeclSite(const CallSite &S,
                     "if (0) { hcu_resume_" + N + ": " + restoreCode(Others) +
                         "if (hcu_l->hcu_stack_frame_fields.kind == "
                         "HCU_RESUME_AFTER) goto hcu_afterinit_" +
-                        N + "; } ");
+                        N + "; } " + againLabel(S.N));
   R.InsertTextBefore(Nav.stmtEnd(S.Host),
                      " if (0) { hcu_afterinit_" + N + ": " +
-                         copyIn(X.CName, "hcu_l->" + X.Field, true) +
-                         "} if (HCU_PENDING() && hcu_after_call()) " +
-                         saveCode(S.N, Vars, true));
+                         copyIn(X.CName, "hcu_l->" + X.Field, true) + "} " +
+                         afterCheck(S.N, Vars));
 }
 
 /// Returns that are not call sites pop the arena block.

@@ -14,8 +14,10 @@
 #include "clang/AST/Expr.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <functional>
 #include <optional>
 
 using namespace clang;
@@ -51,8 +53,13 @@ FunctionIndex FunctionIndex::fromUnits(const json &Units) {
       auto Cps = F.find("continuation_points");
       if (Cps != F.end() && Cps->is_array())
         for (const json &C : *Cps)
-          if (C.is_object() && C.contains("n") && C["n"].is_number_integer())
+          if (C.is_object() && C.contains("n") && C["n"].is_number_integer()) {
             Fn.Points.push_back(C["n"].get<int>());
+            auto Nm = C.find("name");
+            Fn.PointNames.push_back(Nm != C.end() && Nm->is_string()
+                                        ? Nm->get<std::string>()
+                                        : "");
+          }
       if (!Fn.Key.empty())
         Ix.Functions.push_back(std::move(Fn));
     }
@@ -117,6 +124,7 @@ public:
     if (const VarDecl *D = var("mapping_function_updates_v"))
       functions(D);
     constraintsArray();
+    equivalences();
     transformers();
   }
 
@@ -309,12 +317,8 @@ private:
       error(field(IL, 2) ? field(IL, 2)->getBeginLoc() : L,
             "a safety constraint needs at least one term (its count is " +
                 std::to_string(*Count) + ")");
-    } else if ((size_t)*Count != Terms.size()) {
-      error(field(IL, 2)->getBeginLoc(),
-            "the count says " + std::to_string(*Count) + " term" +
-                (*Count == 1 ? "" : "s") + ", but " +
-                std::to_string(Terms.size()) + " " +
-                (Terms.size() == 1 ? "is" : "are") + " written");
+    } else {
+      countMatches(field(IL, 2)->getBeginLoc(), *Count, Terms.size(), "term");
     }
     unsigned K = 0;
     for (const Expr *TE : Terms) {
@@ -343,8 +347,8 @@ private:
   int item(const Expr *E, const FunctionIndex::Function *F) {
     const InitListExpr *IL = asList(E);
     SourceLocation L = E->getBeginLoc();
-    std::optional<int64_t> Min = integer(field(IL, 0)),
-                           Max = integer(field(IL, 1)),
+    std::optional<int64_t> Min = point(field(IL, 0), F, Old),
+                           Max = point(field(IL, 1), F, Old),
                            Neg = integer(field(IL, 2));
     if (!Min || !Max || !Neg)
       return 0;
@@ -360,17 +364,7 @@ private:
                             " is not a continuation point number (use -1 "
                             "for anywhere)");
         Ok = false;
-      } else if (P >= 0 && F &&
-                 std::find(F->Points.begin(), F->Points.end(), P) ==
-                     F->Points.end()) {
-        error(where(I),
-              "'" + F->Key + "' has no continuation point " +
-                  std::to_string(P) +
-                  (F->Points.empty()
-                       ? std::string(" (the metadata lists none)")
-                       : " (its points are 0 to " +
-                             std::to_string(F->Points.size() - 1) +
-                             " in the running version)"));
+      } else if (P >= 0 && F && !hasPoint(*F, P, where(I), "running")) {
         Ok = false;
       }
     }
@@ -393,6 +387,242 @@ private:
       return 0;
     }
     return Ok && *Neg == 0 && *Min == -1 && *Max == -1;
+  }
+
+  /// A table entry's count must be the number of elements written after it.
+  void countMatches(SourceLocation L, int64_t Count, size_t Written,
+                    const std::string &Unit) {
+    if ((size_t)Count == Written)
+      return;
+    error(L, "the count says " + std::to_string(Count) + " " + Unit +
+                 (Count == 1 ? "" : "s") + ", but " + std::to_string(Written) +
+                 " " + (Written == 1 ? "is" : "are") + " written");
+  }
+
+  // ---- Continuation points by number or name --------------------------------
+
+  /// Does F have point number P? Reports it at L if not; Which says the
+  /// version ("running", "new").
+  bool hasPoint(const FunctionIndex::Function &F, int64_t P, SourceLocation L,
+                const char *Which) {
+    if (std::find(F.Points.begin(), F.Points.end(), P) != F.Points.end())
+      return true;
+    error(L, "'" + F.Key + "' has no continuation point " + std::to_string(P) +
+                 (F.Points.empty()
+                      ? std::string(" (the metadata lists none)")
+                      : " (its points are 0 to " +
+                            std::to_string(F.Points.size() - 1) + " in the " +
+                            Which + " version)"));
+    return false;
+  }
+
+  /// The number of F's point named Name; reports it at L if F has none.
+  std::optional<int> namedPoint(const FunctionIndex::Function &F,
+                                const std::string &Name, SourceLocation L,
+                                const FunctionIndex &Ix) {
+    for (size_t I = 0; I < F.PointNames.size(); ++I)
+      if (F.PointNames[I] == Name)
+        return F.Points[I];
+    std::string Known;
+    for (size_t I = 0; I < F.PointNames.size() && I < 12; ++I)
+      Known += (I ? ", " : "") + F.PointNames[I];
+    if (F.PointNames.size() > 12)
+      Known += ", ...";
+    error(L, "function '" + F.Key + "' has no continuation point named '" +
+                 Name + "' in " + versionOf(Ix) +
+                 (Known.empty() ? "" : " (its points: " + Known + ")"));
+    return std::nullopt;
+  }
+
+  std::string versionOf(const FunctionIndex &Ix) const {
+    return &Ix == &Old ? oldVersion()
+                       : "the patch (version " + std::to_string(V) + ")";
+  }
+
+  /// HCU_CP(function, point) expands to HCU_CP_AT(function, point,
+  /// __COUNTER__): the function, the point and the counter, if E is one.
+  struct CpUse {
+    std::string Function, Point;
+    int64_t N = 0;
+    SourceLocation Loc;
+  };
+  std::optional<CpUse> cpUse(const Expr *E) {
+    if (!E)
+      return std::nullopt;
+    SourceLocation L = E->getBeginLoc();
+    while (L.isMacroID() && Lexer::getImmediateMacroName(
+                                L, SM, Ctx.getLangOpts()) != "HCU_CP_AT")
+      L = SM.getImmediateMacroCallerLoc(L);
+    if (!L.isMacroID())
+      return std::nullopt;
+    CpUse U;
+    U.Loc = SM.getExpansionLoc(E->getBeginLoc());
+    std::vector<std::string> Strings;
+    std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+      if (!S)
+        return;
+      if (const auto *SL = dyn_cast<StringLiteral>(S))
+        Strings.push_back(SL->getString().str());
+      for (const Stmt *C : S->children())
+        Walk(C);
+    };
+    Walk(E);
+    const auto *Top = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+    const auto *Mul =
+        Top ? dyn_cast<BinaryOperator>(Top->getRHS()->IgnoreParenImpCasts())
+            : nullptr;
+    std::optional<llvm::APSInt> N =
+        Mul ? Mul->getRHS()->getIntegerConstantExpr(Ctx) : std::nullopt;
+    if (Strings.size() != 2 || !N) {
+      error(U.Loc, "HCU_CP takes two string literals: the function and the "
+                   "name of its continuation point, e.g. HCU_CP(\"f\", "
+                   "\"read#1\")");
+      return CpUse{"", "", -1, U.Loc};
+    }
+    U.Function = Strings[0];
+    U.Point = Strings[1];
+    U.N = N->getExtValue();
+    return U;
+  }
+
+  /// A continuation point field of F (in the version of Ix): a number, or
+  /// HCU_CP(function, name) resolved here (and recorded for the patch).
+  std::optional<int64_t> point(const Expr *E, const FunctionIndex::Function *F,
+                               const FunctionIndex &Ix) {
+    std::optional<CpUse> U = cpUse(E);
+    if (!U)
+      return integer(E);
+    if (U->N < 0)
+      return std::nullopt;
+    if (!F)
+      return std::nullopt; // the function's own error was reported
+    if (U->Function != F->Key && U->Function != F->Name) {
+      error(U->Loc, "HCU_CP(\"" + U->Function + "\", ...) names another "
+                    "function than the one this point belongs to ('" +
+                        F->Key + "')");
+      return std::nullopt;
+    }
+    std::optional<int> P = namedPoint(*F, U->Point, U->Loc, Ix);
+    if (P)
+      Facts.NamedPoints[U->N] = *P;
+    return P;
+  }
+
+  // ---- hcu_mapping_algorithmic_equivalence_t arrays (any name) ---------------
+  void equivalences() {
+    std::map<std::string, SourceLocation> SeenOld;
+    for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD || !VD->getIdentifier() ||
+          VD->isThisDeclarationADefinition() == VarDecl::DeclarationOnly ||
+          !SM.isInMainFile(SM.getExpansionLoc(VD->getLocation())))
+        continue;
+      const ArrayType *AT = Ctx.getAsArrayType(VD->getType());
+      const RecordType *RT =
+          AT ? AT->getElementType()->getAs<RecordType>() : nullptr;
+      if (!RT ||
+          RT->getDecl()->getName() != "hcu_mapping_algorithmic_equivalence")
+        continue;
+      for (const Expr *E : written(asList(VD->getInit())))
+        equivalence(E, SeenOld);
+    }
+  }
+
+  /// The function an equivalence continues in: the patch's, else the
+  /// running program's (as the runtime resolves it).
+  const FunctionIndex::Function *newFunction(const Expr *E, SourceLocation L,
+                                             const FunctionIndex *&Ix) {
+    std::optional<std::string> N =
+        str(E, L, "the new function of an equivalence");
+    if (!N)
+      return nullptr;
+    std::string Why, Why2;
+    Ix = &New;
+    if (const FunctionIndex::Function *F = New.find(*N, Why))
+      return F;
+    Ix = &Old;
+    if (const FunctionIndex::Function *F = Old.find(*N, Why2))
+      return F;
+    error(E->getBeginLoc(), "the patch " + Why + ", nor does " + oldVersion());
+    return nullptr;
+  }
+
+  void equivalence(const Expr *E,
+                   std::map<std::string, SourceLocation> &SeenOld) {
+    const InitListExpr *IL = asList(E);
+    SourceLocation L = E->getBeginLoc();
+    const FunctionIndex::Function *O =
+        oldFunction(field(IL, 0), L, "the old function of an equivalence");
+    const FunctionIndex *NIx = &New;
+    const FunctionIndex::Function *N = newFunction(field(IL, 1), L, NIx);
+    if (O) {
+      auto [It, IsNew] = SeenOld.emplace(O->Key, L);
+      if (!IsNew) {
+        error(L, "'" + O->Key + "' has two algorithmic equivalences");
+        note(It->second, "the first one is here");
+      }
+    }
+    std::optional<int64_t> Count = integer(field(IL, 2));
+    std::vector<const Expr *> Pairs = written(asList(field(IL, 3)));
+    SourceLocation CL = field(IL, 2) ? field(IL, 2)->getBeginLoc() : L;
+    if (Count && (*Count < 0 || *Count > (int64_t)maxPairs(IL)))
+      error(CL, "an equivalence lists between 0 and " +
+                    std::to_string(maxPairs(IL)) +
+                    " continuation point pairs, not " +
+                    std::to_string(*Count));
+    else if (Count)
+      countMatches(CL, *Count, Pairs.size(), "pair");
+    std::map<int64_t, SourceLocation> SeenPoint;
+    for (const Expr *P : Pairs) {
+      const InitListExpr *PI = asList(P);
+      std::optional<int64_t> OP = pairPoint(PI, 0, O, Old, P);
+      pairPoint(PI, 1, N, *NIx, P);
+      if (!OP)
+        continue;
+      SourceLocation PL = SM.getExpansionLoc(P->getBeginLoc());
+      auto [It, IsNew] = SeenPoint.emplace(*OP, PL);
+      if (!IsNew) {
+        error(PL, "continuation point " + std::to_string(*OP) +
+                                    " of '" + O->Key + "' is mapped twice");
+        note(It->second, "first mapped here");
+      }
+    }
+  }
+
+  /// The capacity of the points array (HCU_MAX_CONTINUATIONS).
+  size_t maxPairs(const InitListExpr *IL) {
+    const Expr *F = IL && IL->getNumInits() > 3 ? IL->getInit(3) : nullptr;
+    const ConstantArrayType *AT =
+        F ? Ctx.getAsConstantArrayType(F->getType()) : nullptr;
+    return AT ? AT->getSize().getZExtValue() : 64;
+  }
+
+  /// One side (0: old, 1: new) of a continuation pair { old, new,
+  /// old_name, new_name }: the name when one is given, else the number.
+  std::optional<int64_t> pairPoint(const InitListExpr *PI, unsigned Side,
+                                   const FunctionIndex::Function *F,
+                                   const FunctionIndex &Ix, const Expr *Pair) {
+    const Expr *Name = field(PI, Side + 2);
+    const Expr *S = Name ? Name->IgnoreParenImpCasts() : nullptr;
+    if (const auto *SL = dyn_cast_or_null<StringLiteral>(S)) {
+      if (!F)
+        return std::nullopt;
+      return namedPoint(*F, SL->getString().str(), SL->getBeginLoc(), Ix);
+    }
+    if (S && !S->isNullPointerConstant(Ctx,
+                                       Expr::NPC_ValueDependentIsNotNull)) {
+      error(S->getBeginLoc(), "a continuation point name must be a string "
+                              "literal (or 0 for none)");
+      return std::nullopt;
+    }
+    const Expr *NumE = field(PI, Side);
+    std::optional<int64_t> P = point(NumE, F, Ix);
+    if (!P || !F)
+      return std::nullopt;
+    SourceLocation L = NumE ? NumE->getBeginLoc() : Pair->getBeginLoc();
+    if (!hasPoint(*F, *P, L, &Ix == &Old ? "running" : "new"))
+      return std::nullopt;
+    return P;
   }
 
   // ---- Transformers ---------------------------------------------------------

@@ -27,7 +27,8 @@ struct FunctionIndex {
   struct Function {
     std::string Key, Name;
     bool ThreadEntry = false;
-    std::vector<int> Points; // continuation point numbers
+    std::vector<int> Points;               // continuation point numbers
+    std::vector<std::string> PointNames;   // their stable names, same order
   };
   std::vector<Function> Functions;
 
@@ -41,6 +42,9 @@ struct FunctionIndex {
 struct MappingFacts {
   bool HasConstraints = false;
   std::vector<unsigned> ConstraintLines; // one per entry
+  /// HCU_CP(function, point) uses, by their __COUNTER__ value in the
+  /// mapping (HCU_CP_AT's third argument): the point's number.
+  std::map<int64_t, int> NamedPoints;
 };
 
 /// Runs every rule on the parsed mapping. Old is the running version, New the

@@ -16,7 +16,7 @@ extern "C" {
 
 /* Bumped whenever generated code and the runtime stop being compatible. A unit
  * built against another ABI is refused at registration. */
-#define HCU_ABI_VERSION 2
+#define HCU_ABI_VERSION 3
 
 /* ---- The fast path -------------------------------------------------------
  * hcu_update_pending is nonzero while any update activity is in progress
@@ -142,6 +142,13 @@ int hcu_update_point(void);
 /* After a call: nonzero if this thread must unwind (the callee was unwound, a
  * blocking call was interrupted for an update, or an update is due now). */
 int hcu_after_call(void);
+
+/* After hcu_after_call() returned nonzero: nonzero if this frame is the
+ * caller of the outermost frame of a partial rebuild (the mapping rebuilds
+ * the thread only up to the callee). The thread has waited for the update
+ * to be decided; the caller stays in its code and calls the callee again,
+ * whose new version rebuilds its frame (ABI 3). */
+int hcu_call_again(void);
 
 /* While unwinding: a record for this frame, stopped at continuation point cp.
  * Returns the locals record (frame fields filled) and stores the formals record

@@ -11,9 +11,6 @@ int g(int *p);
 int NAMED(made)(void) { return 0; }
 // CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:5: error: the name of function 'made_fn' comes from a macro expansion; hcu cannot rename it
 
-int unnamed(int) { return 1; }
-// CHECK: {{^}}{{.*}}diagnostics.c:[[@LINE-1]]:16: error: unnamed parameter in the definition of 'unnamed'
-
 // An address-taken local that shares its declaration is split into its own
 // declaration by the normalizer: no diagnostic, the function stays updatable.
 int shared(void) {

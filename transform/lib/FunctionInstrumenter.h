@@ -73,6 +73,7 @@ private:
                        clang::SourceLocation &E);
   void emitSetjmpSites();
   void emitVaStarts();
+  void emitFormatAttrs();
   std::string variadicImplDecl() const;
   clang::SourceLocation findEllipsis() const;
   clang::SourceLocation prologueLoc() const;

@@ -416,10 +416,11 @@ void FunctionInstrumenter::emitPreBlock() {
                .str();
   std::string Pre = "/* hcu: " + Fn + ", version " + V + " */\n";
   // __typeof__(f) below needs f declared at file scope; the definition may
-  // be the first declaration (a call's implicit one is in a block).
+  // be the first declaration (a call's implicit one is in a block, and so
+  // is `float f(), x;` inside another function: neither is visible here).
   bool Declared = false;
   for (const FunctionDecl *D : FD->redecls())
-    Declared |= D != FD && !D->isImplicit() &&
+    Declared |= D != FD && !D->isImplicit() && !D->isLocalExternDecl() &&
                 Nav.before(SM.getExpansionLoc(D->getLocation()), FB);
   if (!Declared)
     Pre += FD->hasWrittenPrototype()

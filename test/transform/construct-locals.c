@@ -43,7 +43,13 @@ int locals(int n) {
   return s;
 }
 
+// Written without spaces (GCC torture 920731-1): the declaration of a local
+// without initializer is wrapped in HCU_SAVE_BEGIN/END (docs/design.md,
+// Warnings), which must stay apart from the next token.
+int packed(int x){int w;w=id(x);return w;}
+
 int main(void) {
+  printf("packed %d\n", packed(9));
   counter();
   counter();
   printf("counter %d\n", counter());
@@ -66,5 +72,7 @@ int main(void) {
 // CHECK-NEXT: __typeof__(int) s_hcu2;
 // CHECK: __builtin_memcpy((void *)&hcu_l->arr, &arr, sizeof(arr)); hcu_l->p = p; hcu_l->u = u; hcu_l->fl = fl;
 // CHECK: {{^}}    if (0) { hcu_resume_{{[0-9]+}}: {{.*}} int s_hcu2 = hcu_slot__id(100);
-// OUT: counter 3
+// CHECK: {{^}}static int packed__hcu_v1(int x){HCU_SAVE_BEGIN {{.*}} int w; HCU_SAVE_END {{.*}}w=hcu_slot__id(x);
+// OUT: packed 9
+// OUT-NEXT: counter 3
 // OUT-NEXT: locals 140 164

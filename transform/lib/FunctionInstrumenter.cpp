@@ -323,7 +323,7 @@ void FunctionInstrumenter::quietUninitialized(const DeclStmt *DS) {
       !QuietDecls.insert(DS).second)
     return;
   R.InsertTextBefore(DS->getBeginLoc(), "HCU_SAVE_BEGIN ");
-  R.InsertTextAfter(Nav.afterSemi(DS), " HCU_SAVE_END");
+  R.InsertTextAfter(Nav.afterSemi(DS), " HCU_SAVE_END ");
 }
 
 bool FunctionInstrumenter::collectParams() {

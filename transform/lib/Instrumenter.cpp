@@ -130,7 +130,7 @@ void UnitRewriter::retargetAliases(TranslationUnitDecl *TU) {
       continue;
     }
     Token Tok;
-    while (U.Nav.before(L, E) &&
+    while (!U.Nav.before(E, L) &&
            !Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true)) {
       if (Tok.is(tok::string_literal)) {
         U.R.ReplaceText(Tok.getLocation(), Tok.getLength(),
@@ -138,7 +138,7 @@ void UnitRewriter::retargetAliases(TranslationUnitDecl *TU) {
         break;
       }
       L = Tok.getEndLoc();
-      while (U.Nav.before(L, E) && isWhitespace(*SM.getCharacterData(L)))
+      while (!U.Nav.before(E, L) && isWhitespace(*SM.getCharacterData(L)))
         L = L.getLocWithOffset(1);
     }
   }

@@ -305,9 +305,25 @@ bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
                         "' has its address taken; declare it outside the for");
     return true;
   }
+  if (!L.Arena && !VD->hasInit())
+    quietUninitialized(DS);
   LocalIdx[VD] = Locals.size();
   Locals.push_back(L);
   return true;
+}
+
+/// Save blocks copy every local in scope, also one not yet assigned. gcc -O2
+/// merges those copies and reports -Wmaybe-uninitialized at the variable's
+/// declaration, where HCU_SAVE_BEGIN/END around the copies cannot reach it:
+/// the declaration is wrapped too. (A use the program itself makes is still
+/// reported, at the use.)
+void FunctionInstrumenter::quietUninitialized(const DeclStmt *DS) {
+  if (!isa_and_nonnull<CompoundStmt>(Nav.parentStmt(DS)) ||
+      DS->getBeginLoc().isMacroID() || DS->getEndLoc().isMacroID() ||
+      !QuietDecls.insert(DS).second)
+    return;
+  R.InsertTextBefore(DS->getBeginLoc(), "HCU_SAVE_BEGIN ");
+  R.InsertTextAfter(Nav.afterSemi(DS), " HCU_SAVE_END ");
 }
 
 bool FunctionInstrumenter::collectParams() {

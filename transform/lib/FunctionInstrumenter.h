@@ -73,6 +73,7 @@ private:
                        clang::SourceLocation &E);
   void emitSetjmpSites();
   void emitVaStarts();
+  void emitFormatAttrs();
   std::string variadicImplDecl() const;
   clang::SourceLocation findEllipsis() const;
   clang::SourceLocation prologueLoc() const;
@@ -148,6 +149,8 @@ private:
   clang::SourceLocation Ellipsis;
   std::vector<const clang::CallExpr *> SetjmpCalls, VaStarts;
   std::set<const clang::VarDecl *> AddrTaken;
+  std::set<const clang::DeclStmt *> QuietDecls;
+  void quietUninitialized(const clang::DeclStmt *DS);
   std::vector<Local> Locals;
   std::map<const clang::VarDecl *, size_t> LocalIdx;
   std::map<std::string, int> NameCount;

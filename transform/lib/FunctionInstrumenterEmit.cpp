@@ -430,10 +430,11 @@ void FunctionInstrumenter::emitPreBlock() {
                .str();
   std::string Pre = "/* hcu: " + Fn + ", version " + V + " */\n";
   // __typeof__(f) below needs f declared at file scope; the definition may
-  // be the first declaration (a call's implicit one is in a block).
+  // be the first declaration (a call's implicit one is in a block, and so
+  // is `float f(), x;` inside another function: neither is visible here).
   bool Declared = false;
   for (const FunctionDecl *D : FD->redecls())
-    Declared |= D != FD && !D->isImplicit() &&
+    Declared |= D != FD && !D->isImplicit() && !D->isLocalExternDecl() &&
                 Nav.before(SM.getExpansionLoc(D->getLocation()), FB);
   if (!Declared)
     Pre += FD->hasWrittenPrototype()
@@ -569,6 +570,11 @@ void FunctionInstrumenter::emitPostBlock() {
 std::string FunctionInstrumenter::descriptorInit() const {
   std::string Sfx = std::to_string(Unit.DescIndex.at(FD));
   std::string Impl = implName(FD, Unit.Opts.Version);
+  // A C99 `inline` definition (GNU89: `extern inline`) defines no symbol:
+  // f may be defined in another file, or nowhere if every call is inlined
+  // (GCC torture stdarg-4). Its entry is then not known here.
+  bool InlineOnly = !IsStatic && FD->isInlined() &&
+                    !FD->isInlineDefinitionExternallyVisible();
   return "{\"" + Fn + "\", \"" + keyOf(FD, IsStatic, Unit.FileName) +
          "\", (void **)&" + slotName(FD) + ", (void *)" + Impl + ", " +
          (IsMain ? "HCU_FN_THREAD_ENTRY" : "0") +
@@ -579,7 +585,7 @@ std::string FunctionInstrumenter::descriptorInit() const {
          Sfx + ", " +
          std::to_string(NLocals) + ", hcu_cps_" + Sfx + ", " +
          std::to_string(Points.size() + 1) + ", " + json(ArenaLayout).dump() +
-         ", (void *)" + Fn + "}";
+         ", " + (InlineOnly ? "0" : "(void *)" + Fn) + "}";
 }
 
 void FunctionInstrumenter::addMetadata() {

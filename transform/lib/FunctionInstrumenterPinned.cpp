@@ -117,9 +117,11 @@ void FunctionInstrumenter::runPinned(const std::string &Why) {
   emitTokenReplacements();
   buildRecordFields();
   emitPreBlock();
-  if (Variadic)
+  if (Variadic) {
     R.ReplaceText(Ellipsis, 3,
                   "__builtin_va_list *hcu_vap");
+    emitFormatAttrs();
+  }
   emitPostBlock();
   addMetadata();
 }
@@ -225,13 +227,48 @@ void FunctionInstrumenter::emitVaStarts() {
   }
 }
 
+/// The body of a variadic function takes a va_list pointer instead of
+/// `...`: `format(printf, 1, 2)` on its header becomes `format(printf, 1,
+/// 0)`, gcc's form for a function that gets its arguments as a va_list.
+void FunctionInstrumenter::emitFormatAttrs() {
+  SourceLocation FB = SM.getExpansionLoc(FD->getBeginLoc());
+  for (const FormatAttr *A : FD->specific_attrs<FormatAttr>()) {
+    SourceLocation L = A->getLocation();
+    if (A->isInherited() || L.isMacroID() || Nav.before(L, FB) ||
+        !Nav.before(L, FnLoc))
+      continue; // not written on this header, or spelled by a macro
+    Token Tok;
+    int Depth = 0, Commas = 0;
+    while (!Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true)) {
+      if (Tok.is(tok::l_paren))
+        ++Depth;
+      else if (Tok.is(tok::r_paren) && --Depth <= 0)
+        break;
+      else if (Tok.is(tok::comma) && Depth == 1)
+        ++Commas;
+      else if (Commas == 2 && Depth == 1) {
+        R.ReplaceText(Tok.getLocation(), Tok.getLength(), "0");
+        break;
+      }
+      L = Tok.getEndLoc();
+      while (isWhitespace(*SM.getCharacterData(L)))
+        L = L.getLocWithOffset(1);
+    }
+  }
+}
+
 /// `static T f__hcu_vN(<named parameters>, __builtin_va_list *hcu_vap);`
 std::string FunctionInstrumenter::variadicImplDecl() const {
   std::string D = "static __typeof__(" + RetSpelled + ") " +
                   implName(FD, Unit.Opts.Version) + "(";
-  for (const ParmVarDecl *P : FD->parameters())
-    D += "__typeof__(" + spellType(P->getType(), Ctx) + ") " +
-         P->getName().str() + ", ";
+  // An array parameter (`va_list ap`, `int a[4]`) is declared as written:
+  // gcc's -Warray-parameter tells a pointer from an array here.
+  for (const ParmVarDecl *P : FD->parameters()) {
+    QualType T = P->getOriginalType();
+    if (!T->isConstantArrayType() && !T->isIncompleteArrayType())
+      T = P->getType();
+    D += "__typeof__(" + spellType(T, Ctx) + ") " + P->getName().str() + ", ";
+  }
   return D + "__builtin_va_list *hcu_vap);\n";
 }
 

@@ -24,6 +24,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
+#include <map>
 #include <set>
 
 using namespace clang;
@@ -48,6 +49,7 @@ private:
   std::vector<const FunctionDecl *> Order;
   std::set<unsigned> StaticsDropped; // `static int a, b;` has one keyword
   std::string Pragmas;
+  std::map<std::string, std::string> Symbols; // renamed globals: name -> symbol
   json Globals = json::array();
 
   void collectFunctions(TranslationUnitDecl *TU);
@@ -56,6 +58,7 @@ private:
   void renameGlobal(const VarDecl *VD, const json &BaseByKey,
                     std::set<std::string> &Seen);
   void dropStatic(const VarDecl *VD);
+  void retargetAliases(TranslationUnitDecl *TU);
   std::string prefix() const;
   std::string tail() const;
 };
@@ -108,6 +111,37 @@ void UnitRewriter::renameGlobals(TranslationUnitDecl *TU) {
       continue;
     renameGlobal(VD, BaseByKey, Seen);
   }
+  retargetAliases(TU);
+}
+
+/// `extern int b __attribute__((alias("a")));` names a's assembler symbol,
+/// which redefine_extname does not follow: the string becomes the new one.
+void UnitRewriter::retargetAliases(TranslationUnitDecl *TU) {
+  for (Decl *D : TU->decls()) {
+    const AliasAttr *A = D->getAttr<AliasAttr>();
+    if (!A || !Symbols.count(A->getAliasee().str()))
+      continue;
+    SourceLocation L = A->getLocation(), E = A->getRange().getEnd();
+    if (L.isMacroID() || E.isMacroID()) {
+      U.error(SM.getExpansionLoc(L),
+              "cannot retarget alias(\"" + A->getAliasee().str() + "\") to '" +
+                  Symbols[A->getAliasee().str()] +
+                  "' (the renamed static): the attribute comes from a macro");
+      continue;
+    }
+    Token Tok;
+    while (!U.Nav.before(E, L) &&
+           !Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true)) {
+      if (Tok.is(tok::string_literal)) {
+        U.R.ReplaceText(Tok.getLocation(), Tok.getLength(),
+                        json(Symbols[A->getAliasee().str()]).dump());
+        break;
+      }
+      L = Tok.getEndLoc();
+      while (!U.Nav.before(E, L) && isWhitespace(*SM.getCharacterData(L)))
+        L = L.getLocWithOffset(1);
+    }
+  }
 }
 
 /// Binds VD to the base's storage when its layout is unchanged, or to new
@@ -134,6 +168,8 @@ void UnitRewriter::renameGlobal(const VarDecl *VD, const json &BaseByKey,
     dropStatic(VD);
   if (!Seen.insert(Key).second)
     return;
+  if (Symbol != Name)
+    Symbols[Name] = Symbol;
   if (Symbol != Name)
     Pragmas += "#pragma redefine_extname " + Name + " " + Symbol + "\n";
   Globals.push_back({{"name", Name},

@@ -30,6 +30,26 @@ public:
   }
 };
 
+/// C23 (and gcc in any mode) lets a definition leave a parameter unnamed;
+/// its value must still be saved in the formals record and passed on by the
+/// entry, so it gets a name (`int` -> `int hcu_unnamed2`), written where the
+/// declarator's name would be.
+bool nameUnnamedParams(const FunctionDecl *FD, const std::set<std::string> &Used,
+                       Rewriter &R) {
+  bool Changed = false;
+  for (const ParmVarDecl *P : FD->parameters()) {
+    if (!P->getName().empty() || P->getLocation().isMacroID() ||
+        P->getLocation().isInvalid())
+      continue;
+    std::string To = "hcu_unnamed" + std::to_string(P->getFunctionScopeIndex() + 1);
+    while (Used.count(To))
+      To += "_";
+    R.InsertTextBefore(P->getLocation(), " " + To);
+    Changed = true;
+  }
+  return Changed;
+}
+
 } // namespace
 
 bool renameRepeatedLocals(ASTContext &Ctx, Rewriter &R) {
@@ -45,6 +65,7 @@ bool renameRepeatedLocals(ASTContext &Ctx, Rewriter &R) {
     std::map<std::string, int> Seen;
     for (const ParmVarDecl *P : FD->parameters())
       Seen[P->getName().str()] = 1;
+    Changed |= nameUnnamedParams(FD, C.Names, R);
     std::map<const VarDecl *, std::string> NewName;
     for (const VarDecl *VD : C.Vars) {
       std::string Name = VD->getName().str();

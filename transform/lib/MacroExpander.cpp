@@ -91,8 +91,13 @@ private:
 };
 
 /// The expanded tokens of the invocation starting at Begin, joined by spaces.
+/// A name the preprocessor left unexpanded although it names a function-like
+/// macro and a `(` follows (`#define check(t) check(#t, t)`: a macro is not
+/// expanded inside its own expansion) is written `(check)`, so that parsing
+/// the text again does not expand it either.
 bool expandedText(const syntax::TokenBuffer &TB, const SourceManager &SM,
-                  SourceLocation Begin, std::string &Out) {
+                  const IdentifierTable &Idents, SourceLocation Begin,
+                  std::string &Out) {
   const syntax::Token *Spelled = TB.spelledTokenContaining(Begin);
   if (!Spelled)
     return false;
@@ -100,10 +105,17 @@ bool expandedText(const syntax::TokenBuffer &TB, const SourceManager &SM,
       TB.expansionStartingAt(Spelled);
   if (!E)
     return false;
-  for (const syntax::Token &T : E->Expanded) {
+  for (size_t I = 0; I < E->Expanded.size(); ++I) {
+    const syntax::Token &T = E->Expanded[I];
     if (!Out.empty())
       Out += ' ';
-    Out += T.text(SM).str();
+    std::string Text = T.text(SM).str();
+    auto Id = Idents.find(Text);
+    if (T.kind() == tok::identifier && Id != Idents.end() &&
+        Id->getValue()->hadMacroDefinition() && I + 1 < E->Expanded.size() &&
+        E->Expanded[I + 1].kind() == tok::l_paren)
+      Text = "(" + Text + ")";
+    Out += Text;
   }
   return true;
 }
@@ -128,7 +140,7 @@ bool expandHazardousMacros(ASTContext &Ctx, const syntax::TokenBuffer &TB,
         SM.isBeforeInTranslationUnit(Range.getBegin(), LastEnd))
       continue;
     std::string Text;
-    if (!expandedText(TB, SM, Range.getBegin(), Text))
+    if (!expandedText(TB, SM, Ctx.Idents, Range.getBegin(), Text))
       continue;
     CharSourceRange Chars = Range.isTokenRange()
                                 ? CharSourceRange::getCharRange(

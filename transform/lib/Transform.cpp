@@ -38,10 +38,15 @@ struct RoundResult {
 class RoundConsumer : public ASTConsumer {
 public:
   RoundConsumer(const TransformOptions &Opts, RoundResult &Res,
-                std::unique_ptr<syntax::TokenCollector> Collector)
-      : Opts(Opts), Res(Res), Collector(std::move(Collector)) {}
+                std::unique_ptr<syntax::TokenCollector> Collector,
+                bool QuietUntilParsed)
+      : Opts(Opts), Res(Res), Collector(std::move(Collector)),
+        QuietUntilParsed(QuietUntilParsed) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    // The transform's own warnings (-Whcu-pinned) are reported from here on.
+    if (QuietUntilParsed)
+      Ctx.getDiagnostics().setIgnoreAllWarnings(false);
     if (Ctx.getDiagnostics().hasErrorOccurred()) {
       Res.Failed = true;
       return;
@@ -69,6 +74,7 @@ private:
   const TransformOptions &Opts;
   RoundResult &Res;
   std::unique_ptr<syntax::TokenCollector> Collector;
+  bool QuietUntilParsed;
 };
 
 class RoundAction : public ASTFrontendAction {
@@ -79,7 +85,15 @@ public:
                                                  StringRef) override {
     auto Collector =
         std::make_unique<syntax::TokenCollector>(CI.getPreprocessor());
-    return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector));
+    // Round 0 told the user what Clang thinks of the source. Later rounds
+    // parse the normalizer's rewrite of it: their warnings repeat those or
+    // are about its temporaries (a comma's operand moved out of `(a, 0) !=
+    // &x`), not about the user's code.
+    bool Quiet = Res.Round > 0 && !CI.getDiagnostics().getIgnoreAllWarnings();
+    if (Quiet)
+      CI.getDiagnostics().setIgnoreAllWarnings(true);
+    return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector),
+                                           Quiet);
   }
 
 private:

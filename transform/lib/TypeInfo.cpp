@@ -77,7 +77,20 @@ std::string spellType(QualType T, const ASTContext &Ctx) {
   PrintingPolicy P(Ctx.getLangOpts());
   P.SuppressTagKeyword = false;
   P.Bool = false;
-  return T.getAsString(P);
+  std::string S = T.getAsString(P);
+  // A va_list parameter decays to a pointer to the target's builtin
+  // `struct __va_list_tag`; written out, that name would declare a new,
+  // unrelated struct in gcc. Name the builtin through __builtin_va_list.
+  static const std::string Tag = "struct __va_list_tag";
+  for (size_t I = S.find(Tag); I != std::string::npos; I = S.find(Tag, I))
+    S.replace(I, Tag.size(), "__typeof__((*(__builtin_va_list *)0)[0])");
+  // Clang prints `__typeof__(x)` as `typeof(x)`, a keyword only in GNU
+  // modes and C23: -std=c89/c99/c11 reject it.
+  for (size_t I = S.find("typeof("); I != std::string::npos;
+       I = S.find("typeof(", I + 1))
+    if (I == 0 || !(isalnum((unsigned char)S[I - 1]) || S[I - 1] == '_'))
+      S.replace(I, 6, "__typeof__");
+  return S;
 }
 
 bool isSpellableAtFileScope(QualType T, std::string &Why) {

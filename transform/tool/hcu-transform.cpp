@@ -5,10 +5,14 @@
 //
 //===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
+#include "CCArgs.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fstream>
@@ -31,6 +35,52 @@ static cl::opt<bool> NormalizeOnly("normalize-only",
                                    cl::cat(Category));
 static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: its base name)"),
                                 cl::cat(Category));
+
+static cl::opt<std::string> BuildPath(
+    "p",
+    cl::desc("build directory holding compile_commands.json: the file's "
+             "flags come from its entry there (gcc-only options left out), "
+             "flags after -- are added"),
+    cl::value_desc("dir"), cl::cat(Category));
+
+/// The front-end flags of File's entry in Dir/compile_commands.json, read the
+/// way hcu-cc reads a cc command line; enters the entry's directory, where
+/// its relative paths (-I include) mean something. Input and Output are made
+/// absolute first.
+static bool flagsFromDatabase(std::string &File, std::string &Out,
+                              std::vector<std::string> &Flags) {
+  std::string Err;
+  auto DB = clang::tooling::CompilationDatabase::loadFromDirectory(BuildPath, Err);
+  if (!DB) {
+    errs() << "hcu-transform: error: " << Err << "\n";
+    return false;
+  }
+  SmallString<256> Abs(File);
+  sys::fs::make_absolute(Abs);
+  sys::path::remove_dots(Abs, true);
+  std::vector<clang::tooling::CompileCommand> Cmds = DB->getCompileCommands(Abs);
+  if (Cmds.empty() || Cmds[0].CommandLine.empty()) {
+    errs() << "hcu-transform: error: " << BuildPath
+           << "/compile_commands.json has no entry for '" << File << "'\n";
+    return false;
+  }
+  std::vector<std::string> Cmd(Cmds[0].CommandLine.begin() + 1,
+                               Cmds[0].CommandLine.end());
+  std::vector<std::string> FE = hcu::parseCCArgs(Cmd).frontEndFlags();
+  Flags.insert(Flags.begin(), FE.begin(), FE.end());
+  if (!Out.empty()) {
+    SmallString<256> O(Out);
+    sys::fs::make_absolute(O);
+    Out = std::string(O);
+  }
+  File = std::string(Abs);
+  if (std::error_code EC = sys::fs::set_current_path(Cmds[0].Directory)) {
+    errs() << "hcu-transform: error: cannot enter '" << Cmds[0].Directory
+           << "': " << EC.message() << "\n";
+    return false;
+  }
+  return true;
+}
 
 static bool writeFile(const std::string &Path, const std::string &Text) {
   std::error_code EC;
@@ -75,15 +125,23 @@ int main(int argc, char **argv) {
     }
     Opts.PatchMode = true;
   }
+  std::string File = Input, Out = Output, MetaOut = MetadataOut;
+  if (!MetaOut.empty()) {
+    SmallString<256> M(MetaOut);
+    sys::fs::make_absolute(M);
+    MetaOut = std::string(M);
+  }
+  if (!BuildPath.empty() && !flagsFromDatabase(File, Out, Args))
+    return 1;
   std::string Code;
   nlohmann::json Meta;
-  if (!hcu::transformFile(Input, Args, Opts, Code, Meta))
+  if (!hcu::transformFile(File, Args, Opts, Code, Meta))
     return 1;
-  if (Output.empty())
+  if (Out.empty())
     outs() << Code;
-  else if (!writeFile(Output, Code))
+  else if (!writeFile(Out, Code))
     return 1;
-  if (!MetadataOut.empty() && !writeFile(MetadataOut, Meta.dump(2) + "\n"))
+  if (!MetaOut.empty() && !writeFile(MetaOut, Meta.dump(2) + "\n"))
     return 1;
   return 0;
 }

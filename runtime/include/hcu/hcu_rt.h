@@ -187,7 +187,7 @@ extern __thread char *hcu_arena_top __attribute__((tls_model("initial-exec")));
 extern __thread char *hcu_arena_limit __attribute__((tls_model("initial-exec")));
 void *hcu_arena_overflow(unsigned long size);
 
-static inline __attribute__((always_inline)) void *hcu_arena_push(unsigned long size) {
+static __inline__ __attribute__((always_inline)) void *hcu_arena_push(unsigned long size) {
   char *p = hcu_arena_top;
   unsigned long n = (size + 15UL) & ~15UL;
   if (__builtin_expect(p == 0 || (unsigned long)(hcu_arena_limit - p) < n, 0))
@@ -195,7 +195,7 @@ static inline __attribute__((always_inline)) void *hcu_arena_push(unsigned long 
   hcu_arena_top = p + n;
   return p;
 }
-static inline __attribute__((always_inline)) void hcu_arena_pop(void *mark) {
+static __inline__ __attribute__((always_inline)) void hcu_arena_pop(void *mark) {
   hcu_arena_top = (char *)mark;
 }
 

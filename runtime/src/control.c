@@ -489,6 +489,10 @@ static void put_history(struct writer *w, const struct hcu_history *h) {
   snprintf(line, sizeof line, "%d %s %s", h->version, h->when,
            h->path);
   w_kv(w, "history", line);
+  if (h->kept[0]) {
+    snprintf(line, sizeof line, "%d %s", h->version, h->kept);
+    w_kv(w, "kept", line);
+  }
 }
 
 static void do_status(struct writer *w) {
@@ -502,6 +506,7 @@ static void do_status(struct writer *w) {
   w_kv(w, "model", "immediate");
   w_kv_num(w, "threads", hcu_history_threads());
   put_history(w, hcu_history_top());
+  w_kv_num(w, "unloaded", hcu_history_unloaded);
   w_kv_num(w, "last_update", have_last);
   if (have_last) {
     w_kv_num(w, "last_code", last_result.code);

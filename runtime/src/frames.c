@@ -140,6 +140,7 @@ int hcu_thread_register(struct hcu_thread *t, const char *name) {
    * the list and taking this state in one critical section keeps the engine
    * from ever seeing it running between "all stopped" and the commit. */
   if (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED)) {
+    t->park_sp = __builtin_frame_address(0);
     t->state = HCU_T_PARKED;
     pthread_cond_broadcast(&hcu_eng.cv);
     while (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED))
@@ -168,6 +169,7 @@ static void drain_wake_signals(void);
  * update is decided, then goes on in the code it was running; its next calls
  * go through the slots to whatever version is current. Under lock. */
 static void park_in_place_locked(struct hcu_thread *t) {
+  t->park_sp = __builtin_frame_address(0);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)
     hcu_eng.first_parked_us = hcu_now_us();
@@ -294,6 +296,7 @@ void hcu_thread_quiesced(void) {
    * would run while the update is decided (signals.c). */
   hcu_signals_park();
   pthread_mutex_lock(&hcu_eng.lock);
+  t->park_sp = __builtin_frame_address(0);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)
     hcu_eng.first_parked_us = hcu_now_us();

@@ -119,6 +119,9 @@ struct hcu_thread {
   int sig_depth;
   int sig_no;
   void *sig_fn;
+  /* Where the thread's stack was when it last parked: the live part of a
+   * stopped thread's stack is [park_sp, top) (unload.c scans it). */
+  void *park_sp;
   struct hcu_thread *next;
 };
 
@@ -204,6 +207,13 @@ const char *hcu_registry_added_key(const struct hcu_unit_desc *units,
  * previous ones (new_fn). Forgets every unit and entry of the patch. */
 void hcu_registry_revert(const struct hcu_unit_desc *units,
                          const struct hcu_fn_update *u, int n, int version);
+/* Unloading (unload.c). The key of a function whose current descriptor,
+ * slot target, first entry or key lies in [lo, hi), or 0. */
+const char *hcu_registry_in_range(uintptr_t lo, uintptr_t hi);
+/* 1 if addr is one of the registry's links between units. */
+int hcu_registry_owns(const void *addr);
+/* Forgets the program's units that lie in [lo, hi) (an unloaded patch). */
+void hcu_registry_forget_range(uintptr_t lo, uintptr_t hi);
 
 /* ---- What the mapping says about active frames (equiv.c) -----------------*/
 

@@ -49,6 +49,30 @@ struct hcu_history *hcu_history_pop(void) {
   return h;
 }
 
+int hcu_history_unloaded;
+
+void hcu_history_remove(struct hcu_history *h) {
+  struct hcu_history **pp = &top, *above = NULL;
+  while (*pp && *pp != h) {
+    above = *pp;
+    pp = &(*pp)->prev;
+  }
+  if (!*pp)
+    return;
+  *pp = h->prev;
+  if (above)
+    above->prev_unloaded = 1;
+  hcu_history_unloaded++;
+}
+
+int hcu_history_owns(const void *addr) {
+  const char *a = addr;
+  for (const struct hcu_history *h = top; h; h = h->prev)
+    if (a >= (const char *)h && a < (const char *)(h + 1))
+      return 1;
+  return 0;
+}
+
 int hcu_history_threads(void) {
   int n = 0;
   pthread_mutex_lock(&hcu_eng.lock);

@@ -14,6 +14,7 @@
 #include "hcu_engine.h"
 #include "hcu_fault.h"
 #include "hcu_history.h"
+#include "hcu_unload.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -816,6 +817,13 @@ static int load_revert(struct apply *a) {
                 "(HCU_datatype_reverse_transformations_function); apply a "
                 "patch to a new version instead",
                 i->new_version, i->base_version, map);
+  if (h->prev_unloaded)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: the patch of version %d was "
+                "unloaded after later updates replaced it (only the newest "
+                "update and the one below it keep their previous version's "
+                "code)",
+                i->new_version, i->base_version, i->base_version);
   const char *added = hcu_registry_added_key(h->units, h->upd, h->nupd);
   if (added)
     return fail(a, HCU_ERR_UNSUPPORTED,
@@ -881,8 +889,17 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)
     list_functions(&a);
-  if (committed)
+  struct hcu_unload *plan = NULL;
+  int planned = 0;
+  if (committed) {
     commit(&a);
+    /* Every thread is still stopped and will rebuild in the new code: the
+     * time to decide which older patches nothing uses any more. */
+    if (!req->revert && req->model == HCU_MODEL_IMMEDIATE) {
+      hcu_unload_plan(&plan);
+      planned = 1;
+    }
+  }
   int late = 0;
   if (a.quiesce_started)
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
@@ -890,6 +907,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     unload(&a);
   else if (req->revert)
     unload_reverted(late);
+  if (planned)
+    hcu_unload_finish(plan, late);
   hcu_rules_free(&a.rules);
   free(a.upd);
   hcu_constraints_free(a.cons);

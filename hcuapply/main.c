@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "Usage: hcuapply [apply] -p PID [options] PATCH\n"
-    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json]\n"
+    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json] [-v]\n"
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
     "       hcuapply list [--json]\n"
@@ -36,6 +36,9 @@ static const char usage_text[] =
     "      --timeout=MS             how long the process may wait for its\n"
     "                               threads to reach an update point\n"
     "      --json                   print one JSON object on stdout\n"
+    "  -v, --verbose                apply, revert: progress of slow steps on\n"
+    "                               stderr (shown anyway when stderr is a\n"
+    "                               terminal; never with --json)\n"
     "  -h, --help                   this text\n"
     "      --version                hcuapply's version and protocol\n"
     "\n"

@@ -191,6 +191,8 @@ const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
 const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
 /* The current descriptor of the function whose stable entry is fn, or 0. */
 const struct hcu_func_desc *hcu_registry_by_entry(const void *fn);
+/* d's key as the registry first recorded it (lives as long as the key). */
+const char *hcu_registry_stable_key(const struct hcu_func_desc *d);
 /* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
 int hcu_registry_prepare(const struct hcu_unit_desc *units);
 struct hcu_fn_update {

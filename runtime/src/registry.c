@@ -270,6 +270,19 @@ const struct hcu_func_desc *hcu_registry_by_entry(const void *fn) {
   return f;
 }
 
+/* The key as first registered: a string of the object that defined the
+ * function first (the program, for its own functions), which outlives the
+ * patches of later versions. */
+const char *hcu_registry_stable_key(const struct hcu_func_desc *d) {
+  const char *key = d ? d->key : NULL;
+  pthread_mutex_lock(&reg_lock);
+  struct fn_entry *e = key ? find_key(key) : NULL;
+  if (e)
+    key = e->key;
+  pthread_mutex_unlock(&reg_lock);
+  return key;
+}
+
 int hcu_registry_prepare(const struct hcu_unit_desc *list) {
   size_t n = 0;
   for (const struct hcu_unit_desc *u = list; u; u = u->next)

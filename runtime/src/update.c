@@ -33,6 +33,7 @@ struct apply {
   uint64_t t_request;
   struct hcu_constraint_set *cons; /* the patch's safety constraints */
   uint64_t t_first;                /* first stop request */
+  uint64_t next_progress_us;       /* when to say again what it waits for */
   int late;                        /* a retry's release left a thread late */
   struct hcu_history *hist;           /* apply: pushed at the commit */
   struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
@@ -48,6 +49,24 @@ static int fail(struct apply *a, int code, const char *fmt, ...) {
   va_end(ap);
   return code;
 }
+
+/* A line of progress for the operator (hcuapply shows it on a terminal or
+ * with --verbose). Never called with the engine lock held: it writes to
+ * the control socket. */
+static void progress(struct apply *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void progress(struct apply *a, const char *fmt, ...) {
+  if (!a->req->progress)
+    return;
+  char line[1200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  a->req->progress(a->req->progress_ctx, line);
+}
+
+#define PROGRESS_EVERY_US 1000000u
 
 static unsigned timeout_of(const struct hcu_apply_request *req) {
   if (req->timeout_ms)
@@ -245,6 +264,33 @@ static const char *state_name(int st) {
   return "?";
 }
 
+/* The threads that are not stopped, and why, for messages (under the
+ * engine lock). */
+static void describe_running(char *who, size_t size) {
+  size_t n = 0;
+  who[0] = '\0';
+  for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+    if (t->state != HCU_T_PARKED && n < size) {
+      char how[160] = "", sig[128];
+      hcu_signals_describe(t, sig, sizeof sig);
+      if (sig[0])
+        snprintf(how, sizeof how, ", %s", sig);
+      else if (t->blocked_in)
+        snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
+      else if (t->held > 0)
+        snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
+                 t->held > 1 ? "es" : "");
+      n += (size_t)snprintf(who + n, size - n, "%s%s (tid %ld, %s%s)",
+                            n ? ", " : "", t->name, (long)t->tid,
+                            state_name(t->state), how);
+    }
+  int other = hcu_signals_unmanaged();
+  if (other > 0 && n < size)
+    snprintf(who + n, size - n,
+             "%s%d signal handler%s on threads libhcu does not manage",
+             n ? ", " : "", other, other > 1 ? "s" : "");
+}
+
 static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
   __atomic_store_n(&hcu_eng.lazy, a->req->model == HCU_MODEL_LAZY,
@@ -261,40 +307,33 @@ static int quiesce(struct apply *a) {
   if (!a->t_first)
     a->t_first = a->t_request;
   uint64_t deadline = a->t_first + (uint64_t)a->timeout_ms * 1000u;
+  if (!a->next_progress_us)
+    a->next_progress_us = a->t_first + PROGRESS_EVERY_US;
 
   pthread_mutex_lock(&hcu_eng.lock);
   /* No update while a signal handler runs (signals.c): a stopped thread
    * runs none, but one on a thread we do not manage might. */
   while (hcu_threads_not_in(HCU_T_PARKED) > 0 || hcu_signals_running() > 0) {
-    if (hcu_now_us() >= deadline) {
-      char who[900] = "";
-      size_t n = 0;
-      for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
-        if (t->state != HCU_T_PARKED && n < sizeof who) {
-          char how[160] = "", sig[128];
-          hcu_signals_describe(t, sig, sizeof sig);
-          if (sig[0])
-            snprintf(how, sizeof how, ", %s", sig);
-          else if (t->blocked_in)
-            snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
-          else if (t->held > 0)
-            snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
-                     t->held > 1 ? "es" : "");
-          n += (size_t)snprintf(who + n, sizeof who - n,
-                                "%s%s (tid %ld, %s%s)", n ? ", " : "",
-                                t->name, (long)t->tid, state_name(t->state),
-                                how);
-        }
-      int other = hcu_signals_unmanaged();
-      if (other > 0 && n < sizeof who)
-        snprintf(who + n, sizeof who - n,
-                 "%s%d signal handler%s on threads libhcu does not manage",
-                 n ? ", " : "", other, other > 1 ? "s" : "");
+    uint64_t now = hcu_now_us();
+    /* Progress: only when this attempt itself waits (between attempts
+     * quiesce_allowed says what holds the update back). */
+    if (now >= deadline ||
+        (a->req->progress && now >= a->next_progress_us &&
+         now - a->t_request >= PROGRESS_EVERY_US)) {
+      char who[900];
+      describe_running(who, sizeof who);
       pthread_mutex_unlock(&hcu_eng.lock);
-      return fail(a, HCU_ERR_TIMEOUT,
-                  "not every thread reached an update point within %u ms: %s; "
-                  "nothing was changed",
-                  a->timeout_ms, who);
+      if (now >= deadline)
+        return fail(a, HCU_ERR_TIMEOUT,
+                    "not every thread reached an update point within %u ms: "
+                    "%s; nothing was changed",
+                    a->timeout_ms, who);
+      progress(a, "waiting for quiescence (%llu of %u ms): %s",
+               (unsigned long long)(now - a->t_first) / 1000u, a->timeout_ms,
+               who);
+      a->next_progress_us = now + PROGRESS_EVERY_US;
+      pthread_mutex_lock(&hcu_eng.lock);
+      continue;
     }
     /* One signal is enough (it stays pending while blocked); repeating it
      * costs nothing and covers a thread that drained a stale one. */
@@ -342,6 +381,7 @@ static int quiesce_allowed(struct apply *a) {
     }
     if (!logged++)
       hcu_log("update: %s; retrying until the timeout", why);
+
     uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
     if (hcu_now_us() + wait_ms * 1000u >= end)
       return fail(a, HCU_ERR_TIMEOUT,
@@ -357,6 +397,15 @@ static int quiesce_allowed(struct apply *a) {
                   "a thread did not resume in time between two attempts "
                   "(%s); nothing was changed",
                   why);
+    }
+    /* Said once the threads run again, never while they are stopped. */
+    if (a->req->progress && hcu_now_us() >= a->next_progress_us) {
+      progress(a, "waiting for %s (%llu of %u ms): %s",
+               unmapped ? "a thread state the mapping can continue from"
+                        : "the safety constraints",
+               (unsigned long long)(hcu_now_us() - a->t_first) / 1000u,
+               a->timeout_ms, why);
+      a->next_progress_us = hcu_now_us() + PROGRESS_EVERY_US;
     }
     struct timespec ts = {0, (long)wait_ms * 1000000L};
     nanosleep(&ts, NULL);
@@ -878,8 +927,18 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   int rc = req->revert ? load_revert(&a) : load_patch(&a);
   if (rc == HCU_OK && !req->revert && !(a.hist = hcu_history_new(req->path)))
     rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
-  if (rc == HCU_OK)
+  if (rc == HCU_OK) {
+    progress(&a, "%s version %d -> %d (%d function%s to switch); stopping "
+             "%d thread%s",
+             req->revert ? "reverting" : "patch loaded and checked:",
+             a.info->base_version, a.info->new_version, a.nupd,
+             a.nupd == 1 ? "" : "s", hcu_history_threads(),
+             hcu_history_threads() == 1 ? "" : "s");
     rc = quiesce_allowed(&a);
+  }
+  if (rc == HCU_OK && a.res->quiesce_us >= PROGRESS_EVERY_US)
+    progress(&a, "every thread stopped after %llu ms",
+             (unsigned long long)a.res->quiesce_us / 1000u);
   int dry = rc == HCU_OK && req->dry_run;
   if (rc == HCU_OK && !dry)
     rc = run_transformers(&a);

@@ -18,7 +18,7 @@ static const char usage_text[] =
     "       hcuapply messages -p PID [--json]\n"
     "       hcuapply list [--json]\n"
     "       hcuapply inspect [--json] PATCH\n"
-    "       hcuapply --help | --version\n"
+    "       hcuapply --help | --version [--json]\n"
     "\n"
     "Updates a running hcu program to the version in PATCH, reverts its\n"
     "newest update, or asks it about its state; list shows this user's\n"
@@ -58,13 +58,23 @@ static const char usage_text[] =
     "  (in the program's environment: HCU_DISABLE=1 turns updates off,\n"
     "  HCU_FAULT=STEP makes an update step fail for tests; see hcuapply(1))\n";
 
+/* --json anywhere on the command line: errors found before a subcommand
+ * can say so are JSON too. */
+static int json_wanted;
+
 int usage_error(const char *fmt, ...) {
+  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  fputs("hcuapply: error: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs("\nTry 'hcuapply --help'.\n", stderr);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  fprintf(stderr, "hcuapply: error: %s\nTry 'hcuapply --help'.\n", msg);
+  if (json_wanted) {
+    printf("{\"ok\":false,\"name\":\"usage\",\"exit\":%d,\"message\":",
+           EXIT_USAGE);
+    json_string(stdout, msg);
+    printf("}\n");
+  }
   return EXIT_USAGE;
 }
 
@@ -110,6 +120,8 @@ int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help) {
 }
 
 int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    json_wanted |= strcmp(argv[i], "--json") == 0;
   if (argc < 2)
     return usage_error("no arguments");
   const char *first = argv[1];
@@ -118,7 +130,14 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(first, "--version") == 0) {
-    printf("hcuapply (hcu) %s, control protocol hcu1\n", HCU_VERSION_STRING);
+    if (json_wanted) {
+      printf("{\"ok\":true,\"version\":");
+      json_string(stdout, HCU_VERSION_STRING);
+      printf(",\"protocol\":\"hcu1\"}\n");
+    } else {
+      printf("hcuapply (hcu) %s, control protocol hcu1\n",
+             HCU_VERSION_STRING);
+    }
     return 0;
   }
   /* Subcommands see argv[0] as their name, so getopt starts after it. */

@@ -383,6 +383,8 @@ void hcu_unload_plan(struct hcu_unload **out) {
     hcu_log("unload: out of memory; superseded patches stay loaded");
     return;
   }
+  const char *env = getenv("HCU_UNLOAD");
+  int never = env && strcmp(env, "0") == 0;
   for (struct hcu_history *h = top->prev->prev; h; h = h->prev) {
     struct link_map *lm = NULL;
     if (!h->handle || dlinfo(h->handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
@@ -392,6 +394,11 @@ void hcu_unload_plan(struct hcu_unload **out) {
     c->base = lm->l_addr;
     c->lm_lo = (uintptr_t)lm;
     c->lm_hi = c->lm_lo + malloc_usable_size(lm);
+    if (never) {
+      keep(c, "HCU_UNLOAD=0 in the process's environment keeps every patch "
+              "(and every revert)");
+      continue;
+    }
     struct find_ctx f = {c, 0};
     dl_iterate_phdr(on_object, &f);
     if (!f.found) {

@@ -234,6 +234,33 @@ def main(argv=None):
         if problems:
             raise ol.TestFailure("; ".join(problems))
         print(f"chain: RSS within {RSS_SLACK_KIB} KiB: yes")
+        # HCU_UNLOAD=0: every patch stays, and so does every revert.
+        srv.stop()
+        srv = ol.Server(exe, client, deadline, env={"HCU_UNLOAD": "0"},
+                        name="keep-server")
+        srv.wait_letters(2, "for the first letters (HCU_UNLOAD=0)")
+        for k in range(2, 7):
+            res = subprocess.run([args.hcuapply, "-p", str(srv.pid), patch[k]],
+                                 capture_output=True, text=True, timeout=60)
+            if res.returncode != 0:
+                raise ol.TestFailure(f"HCU_UNLOAD=0: update to v{k} failed: "
+                                     f"{res.stderr.strip()}")
+        maps = mapped_patches(srv.pid)
+        st = ol.json_of(subprocess.run([args.hcuapply, "status", "--json", "-p",
+                                        str(srv.pid)], capture_output=True, text=True,
+                                       timeout=30))
+        kept = [h["version"] for h in st.get("history", [])
+                if "HCU_UNLOAD=0" in (h.get("kept") or "")]
+        reverts = [subprocess.run([args.hcuapply, "revert", "-p", str(srv.pid)],
+                                  capture_output=True, text=True, timeout=60).returncode
+                   for _ in range(3)]
+        srv.wait_letters(2, "after the reverts (HCU_UNLOAD=0)")
+        srv.alive("after the reverts (HCU_UNLOAD=0)")
+        print(f"chain: HCU_UNLOAD=0: patches mapped after v6: "
+              f"{len([m for m in maps if m.startswith('chain_v')])}; kept with the "
+              f"reason: {kept}; reverts v6 -> v3: exits {reverts}")
+        if len(maps) != 5 or kept != [2, 3, 4] or reverts != [0, 0, 0]:
+            raise ol.TestFailure("HCU_UNLOAD=0 did not keep every patch and revert")
     except (ol.TestFailure, ol.Timeout) as e:
         print(f"FAIL: {e}")
         return 1

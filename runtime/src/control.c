@@ -541,12 +541,15 @@ static void do_status(struct writer *w) {
   w_end(w);
 }
 
+/* Entry by entry, through one line on the stack: no copy of the whole
+ * ring that would stay resident. */
 static void do_messages(struct writer *w) {
-  static char lines[HCU_LOG_ENTRIES][HCU_LOG_LINE_MAX];
-  size_t n = hcu_log_copy(lines, HCU_LOG_ENTRIES);
+  char line[HCU_LOG_LINE_MAX];
+  unsigned long long end, seq = hcu_log_oldest(&end);
   w_status_line(w, HCU_OK);
-  for (size_t i = 0; i < n; i++)
-    w_kv(w, "line", lines[i]);
+  for (; seq < end; seq++)
+    if (hcu_log_entry(seq, line))
+      w_kv(w, "line", line);
   w_end(w);
 }
 

@@ -78,9 +78,20 @@ int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r) {
   return 0;
 }
 
+/* Zeroed before it is freed: a record holds the program's locals, and a
+ * stale copy of a pointer in freed memory would keep a superseded patch
+ * loaded (unload.c reads all memory for pointers into patches). */
+void hcu_record_free(struct hcu_record *r) {
+  if (!r)
+    return;
+  explicit_bzero(r->data, (size_t)((char *)r->locals - (char *)r->data) +
+                              round_up(r->locals_size));
+  free(r);
+}
+
 void hcu_recstack_clear(struct hcu_recstack *s) {
   for (size_t i = 0; i < s->n; i++)
-    free(s->v[i]);
+    hcu_record_free(s->v[i]);
   s->n = 0;
 }
 
@@ -203,7 +214,7 @@ int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
   if (!go)
     return 0;
   /* A new record stack: drop what the last rebuild left behind. */
-  free(t->taken);
+  hcu_record_free(t->taken);
   t->taken = NULL;
   hcu_recstack_clear(&t->recs);
   t->replay.valid = 0;
@@ -321,7 +332,7 @@ void *hcu_rebuild_frame(const struct hcu_func_desc *fn, void **formals) {
   if (!t || t->state != HCU_T_REBUILDING)
     return 0;
   /* The previous record (the caller's) has been restored by now. */
-  free(t->taken);
+  hcu_record_free(t->taken);
   t->taken = NULL;
   if (t->recs.n == 0)
     hcu_fatal("thread %s: %s entered in rebuild mode with no record left",

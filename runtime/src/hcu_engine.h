@@ -49,6 +49,7 @@ struct hcu_recstack {
 };
 
 struct hcu_record *hcu_record_new(const struct hcu_func_desc *fn);
+void hcu_record_free(struct hcu_record *r);
 int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r);
 void hcu_recstack_clear(struct hcu_recstack *s); /* frees the records */
 struct hcu_stack_frame_fields_s *hcu_record_fields(struct hcu_record *r);

@@ -91,3 +91,23 @@ size_t hcu_log_copy(char (*out)[HCU_LOG_LINE_MAX], size_t max) {
   pthread_mutex_unlock(&ring_lock);
   return (size_t)n;
 }
+
+unsigned long long hcu_log_oldest(unsigned long long *end) {
+  hcu_log_init();
+  pthread_mutex_lock(&ring_lock);
+  *end = ring_total;
+  unsigned long long first =
+      ring_total < HCU_LOG_ENTRIES ? 0 : ring_total - HCU_LOG_ENTRIES;
+  pthread_mutex_unlock(&ring_lock);
+  return first;
+}
+
+int hcu_log_entry(unsigned long long seq, char out[HCU_LOG_LINE_MAX]) {
+  int ok;
+  pthread_mutex_lock(&ring_lock);
+  ok = seq < ring_total && ring_total - seq <= HCU_LOG_ENTRIES;
+  if (ok)
+    memcpy(out, ring[seq % HCU_LOG_ENTRIES], HCU_LOG_LINE_MAX);
+  pthread_mutex_unlock(&ring_lock);
+  return ok;
+}

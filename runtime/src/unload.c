@@ -451,7 +451,8 @@ static int drop_clean(struct dl_phdr_info *info, size_t size, void *p) {
   if (info->dlpi_addr != *(uintptr_t *)p || !info->dlpi_name ||
       !info->dlpi_name[0])
     return 0;
-  uintptr_t pg = (uintptr_t)getpagesize();
+  uintptr_t pg = (uintptr_t)getpagesize(), r[16][2];
+  int nr = 0;
   for (int i = 0; i < info->dlpi_phnum; i++)
     if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) {
       const ElfW(Dyn) *d =
@@ -483,9 +484,16 @@ static int drop_clean(struct dl_phdr_info *info, size_t size, void *p) {
           e = ws;
       }
     }
-    if (s < e && madvise((void *)s, e - s, MADV_DONTNEED) != 0)
-      hcu_log("unload: madvise %s: %s", info->dlpi_name, strerror(errno));
+    if (s < e && nr < (int)(sizeof r / sizeof *r)) {
+      r[nr][0] = s;
+      r[nr++][1] = e;
+    }
   }
+  /* Only now: the program headers read above lie in the first of these
+   * pages, and reading them again would bring it back. */
+  for (int i = 0; i < nr; i++)
+    if (madvise((void *)r[i][0], r[i][1] - r[i][0], MADV_DONTNEED) != 0)
+      hcu_log("unload: madvise %s: %s", info->dlpi_name, strerror(errno));
   return 1;
 }
 

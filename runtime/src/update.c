@@ -542,7 +542,7 @@ static int map_record(struct apply *a, const struct hcu_thread *t,
   if (rc == HCU_OK && x)
     rc = run_transformer(a, t, x, r, n);
   if (rc != HCU_OK) {
-    free(n);
+    hcu_record_free(n);
     return rc;
   }
   struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
@@ -594,7 +594,7 @@ static int map_equiv(struct apply *a, const struct hcu_thread *t, size_t i,
   if (rc == HCU_OK && x)
     rc = run_transformer(a, t, x, r, n);
   if (rc != HCU_OK) {
-    free(n);
+    hcu_record_free(n);
     return rc;
   }
   struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
@@ -680,7 +680,7 @@ static int map_frames(struct apply *a) {
                   r->fn->key);
       }
       if (rc == HCU_OK && hcu_recstack_push(&t->mapped, n) != 0) {
-        free(n);
+        hcu_record_free(n);
         rc = fail(a, HCU_ERR_NOMEM, "out of memory mapping frames");
       }
     }

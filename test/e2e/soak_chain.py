@@ -49,6 +49,11 @@ V3_FORMAT = """    int len = snprintf(line, sizeof line, "[%c] #%lu\\n", state.n
                        state.letters_sent);"""
 
 
+SERVE_LOCALS = "  char line[32];"
+SERVE_LOOP = "  for (;;) {"
+BANNER_SET, BANNER_LEFT = 5, 8
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -91,6 +96,20 @@ def generate(src, work, k):
         raise ol.TestFailure("test/alphabet/v3/alphabet.c changed: update soak_chain.py")
     text = text.replace("alphabet, version 3", f"alphabet, version {k}", 1)
     text = text.replace(V3_FORMAT, V2_FORMAT if k % 2 == 0 else V3_FORMAT)
+    # A pointer to a patch's string literal in program data (serve's frame,
+    # saved in its record during each update): v5 sets it, v6 to v8 leave it,
+    # v9 and later set it to their own literal on every tick. So v5 must stay
+    # loaded while the pointer lives (through v9), then go.
+    if SERVE_LOOP not in text or SERVE_LOCALS not in text:
+        raise ol.TestFailure("test/alphabet/v3/alphabet.c changed: update soak_chain.py")
+    text = text.replace(SERVE_LOCALS, SERVE_LOCALS + "\n  const char *banner = 0;")
+    body = ""
+    if k == BANNER_SET:
+        body = f'\n    if (!banner)\n      banner = "chain v{k} banner";'
+    elif k > BANNER_LEFT:
+        body = f'\n    banner = "chain v{k} banner";'
+    body += "\n    if (banner && banner[0] == '!')\n      return;"
+    text = text.replace(SERVE_LOOP, SERVE_LOOP + body, 1)
     d = os.path.join(work, f"v{k}")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "alphabet.c"), "w") as f:
@@ -146,6 +165,7 @@ def main(argv=None):
         srv.wait_letters(3, "for the first letters")
         rss = {}
         smaps = {}
+        banner_log = []
         for k in range(2, last + 1):
             res = subprocess.run([args.hcuapply, "-p", str(srv.pid), patch[k]],
                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -154,6 +174,15 @@ def main(argv=None):
                 raise ol.TestFailure(f"update to v{k} failed, exit {res.returncode}: "
                                      f"{res.stderr.strip()}")
             rss[k] = rss_kib(srv.pid)
+            # One tick in the new code before the next update (v9 and later
+            # move the banner pointer to their own literal on each tick).
+            srv.wait_letters(1, f"after the update to v{k}")
+            if k == BANNER_LEFT + 2:
+                log = ol.json_of(subprocess.run(
+                    [args.hcuapply, "messages", "--json", "-p", str(srv.pid)],
+                    capture_output=True, text=True, timeout=30)).get("messages", [])
+                banner_log = [m.split("Z ", 1)[-1] for m in log
+                              if f"version {BANNER_SET} (" in m]
             if k in (2, 4, last):
                 smaps[k] = rss_by_mapping(srv.pid)
             if k % 10 == 0:
@@ -214,6 +243,8 @@ def main(argv=None):
         print(f"chain: patches mapped at the end: "
               f"{', '.join(sorted(maps, key=lambda s: int(re.sub(r'[^0-9]', '', s))))}")
         print(f"chain: v2 kept: {kept_v2}")
+        for m in banner_log:
+            print("chain: v%d: %s" % (BANNER_SET, ol.scrub(m, work=os.path.abspath(args.work))))
         print(f"chain: revert v{last} -> v{last - 1}: "
               f"{'ok' if r1.returncode == 0 else 'FAILED'}; revert v{last - 1}: "
               f"{r2.stderr.strip()}")

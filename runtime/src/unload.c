@@ -213,6 +213,7 @@ struct scan {
   uintptr_t own_lo, own_hi;  /* this (control) thread's stack mapping */
   void *sps[64];             /* stopped threads' stack pointers */
   int nsps;
+  int stop; /* memory could not be read: every candidate is kept */
 };
 
 static void hit(struct scan *s, uintptr_t at, uintptr_t v, const char *where) {
@@ -226,15 +227,24 @@ static void hit(struct scan *s, uintptr_t at, uintptr_t v, const char *where) {
           return;
         if (at >= (uintptr_t)s->u->c && at < (uintptr_t)(s->u->c + s->u->n))
           return; /* this very plan */
-        for (int j = 0; j < s->u->n; j++)
-          if (at >= s->u->c[j].lm_lo && at < s->u->c[j].lm_hi)
+        for (int j = 0; j < s->u->n; j++) {
+          struct cand *o = &s->u->c[j];
+          if (!o->lm_hi) /* only when needed: a heap block of ld.so's */
+            o->lm_hi = o->lm_lo + malloc_usable_size((void *)o->lm_lo);
+          if (at >= o->lm_lo && at < o->lm_hi)
             return;
+        }
         keep(c,
              "a pointer at %#lx (%s) points into its %s (%#lx): program data "
              "may still use it",
              (unsigned long)at, where, sec_names[k], (unsigned long)v);
       }
   }
+}
+
+static void keep_all(struct hcu_unload *u, const char *fmt, const char *arg) {
+  for (int i = 0; i < u->n; i++)
+    keep(&u->c[i], fmt, arg);
 }
 
 static void scan_range(struct scan *s, uintptr_t lo, uintptr_t hi,
@@ -248,7 +258,20 @@ static void scan_range(struct scan *s, uintptr_t lo, uintptr_t hi,
     /* Read through the kernel: a page unmapped meanwhile by a thread the
      * runtime does not stop is an error, not a fault. */
     ssize_t got = process_vm_readv(self, &local, 1, &remote, 1, 0);
+    if (got < 0 && errno != EFAULT && errno != EINTR) {
+      /* Not allowed (a seccomp filter, say): nothing was looked at. */
+      char why[96];
+      snprintf(why, sizeof why, "%s", strerror(errno));
+      keep_all(s->u,
+               "the process's memory cannot be read to look for pointers "
+               "into the patch (process_vm_readv: %s)",
+               why);
+      s->stop = 1;
+      return;
+    }
     if (got <= 0) {
+      if (got < 0 && errno == EINTR)
+        continue;
       lo = (lo | ((uintptr_t)getpagesize() - 1)) + 1;
       continue;
     }
@@ -259,10 +282,6 @@ static void scan_range(struct scan *s, uintptr_t lo, uintptr_t hi,
   }
 }
 
-static void keep_all(struct hcu_unload *u, const char *fmt, const char *arg) {
-  for (int i = 0; i < u->n; i++)
-    keep(&u->c[i], fmt, arg);
-}
 
 static const char *hex(const char *p, unsigned long *v) {
   *v = 0;
@@ -294,8 +313,16 @@ static int scan_mapping(struct scan *s, const char *line) {
     return 1;
   const char *perms = p + 1;
   const char *path = skip_field(skip_field(skip_field(skip_field(perms))));
-  if (perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0 ||
-      strncmp(path, "[vvar", 5) == 0 || strcmp(path, "[vsyscall]") == 0)
+  /* Writable memory, and anonymous memory the program made read-only.
+   * Read-only file mappings hold the files' contents, and the relocated
+   * data of other objects (made read-only after relocation) points into a
+   * patch only through a symbol, which the symbol check covers. */
+  int anon = !*path || (path[0] == '[' && strncmp(path, "[vvar", 5) != 0 &&
+                        strcmp(path, "[vsyscall]") != 0 &&
+                        strcmp(path, "[vdso]") != 0);
+  if (perms[0] != 'r' || (perms[1] != 'w' && !anon) ||
+      strncmp(path, "/dev/", 5) == 0 || strncmp(path, "[vvar", 5) == 0 ||
+      strcmp(path, "[vsyscall]") == 0 || strcmp(path, "[vdso]") == 0)
     return 1;
   if (lo <= s->own_lo && s->own_lo < hi)
     return 1; /* the control thread's own stack: runtime locals */
@@ -318,7 +345,7 @@ static int scan_mapping(struct scan *s, const char *line) {
     if ((uintptr_t)s->sps[i] >= lo && (uintptr_t)s->sps[i] < hi)
       from = (uintptr_t)s->sps[i];
   scan_range(s, from, hi, *path ? path : "anonymous memory");
-  return 1;
+  return !s->stop;
 }
 
 /* Reads the memory map a piece at a time into a stack buffer: no heap
@@ -393,7 +420,6 @@ void hcu_unload_plan(struct hcu_unload **out) {
     c->h = h;
     c->base = lm->l_addr;
     c->lm_lo = (uintptr_t)lm;
-    c->lm_hi = c->lm_lo + malloc_usable_size(lm);
     if (never) {
       keep(c, "HCU_UNLOAD=0 in the process's environment keeps every patch "
               "(and every revert)");

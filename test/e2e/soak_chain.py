@@ -174,10 +174,11 @@ def main(argv=None):
                 raise ol.TestFailure(f"update to v{k} failed, exit {res.returncode}: "
                                      f"{res.stderr.strip()}")
             rss[k] = rss_kib(srv.pid)
-            # One tick in the new code before the next update (v9 and later
-            # move the banner pointer to their own literal on each tick).
-            srv.wait_letters(1, f"after the update to v{k}")
-            if k == BANNER_LEFT + 2:
+            # A whole tick in the new code before the next update (v9 and
+            # later move the banner pointer to their own literal on each
+            # tick; the first letter may have left before the update).
+            srv.wait_letters(2, f"after the update to v{k}")
+            if k == BANNER_LEFT + 4:
                 log = ol.json_of(subprocess.run(
                     [args.hcuapply, "messages", "--json", "-p", str(srv.pid)],
                     capture_output=True, text=True, timeout=30)).get("messages", [])

@@ -17,30 +17,18 @@ pid and paths replaced (FileCheck checks them in operator-progress.test);
 the client must see every letter exactly once. Prints PASS, or FAIL.
 """
 
-import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 
 import ops_lib as ol
 
 
-def on_alarm(signum, frame):
-    raise ol.Timeout("the test ran out of time")
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hcu-cc", required=True)
-    ap.add_argument("--hcuapply", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args(argv)
+    args = ol.parse_args(__doc__, argv)
     deadline = ol.Deadline(150.0)
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(155)
+    ol.start_alarm(150.0)
     client = ol.load_client(args.src)
     srv = None
     problems = []
@@ -99,9 +87,7 @@ def main(argv=None):
         print(f"FAIL: {e}")
         return 1
     finally:
-        signal.alarm(0)
-        if srv is not None:
-            srv.stop()
+        ol.stop_and_show(srv, show=False)
     print("PASS")
     return 0
 

@@ -20,10 +20,8 @@ revert of the newest works and one more is refused because the code it
 needs was unloaded. Prints PASS, or FAIL: reason (exit 1).
 """
 
-import argparse
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -52,14 +50,6 @@ V3_FORMAT = """    int len = snprintf(line, sizeof line, "[%c] #%lu\\n", state.n
 SERVE_LOCALS = "  char line[32];"
 SERVE_LOOP = "  for (;;) {"
 BANNER_SET, BANNER_LEFT = 5, 8
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise ol.TestFailure(f"no VmRSS for pid {pid}")
 
 
 def rss_by_mapping(pid):
@@ -119,18 +109,9 @@ def generate(src, work, k):
     return os.path.join(d, "alphabet.c"), os.path.join(d, "mapping.c")
 
 
-def on_alarm(signum, frame):
-    raise ol.Timeout("the test ran out of time")
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hcu-cc", required=True)
-    ap.add_argument("--hcuapply", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--versions", type=int, default=50)
-    args = ap.parse_args(argv)
+    args = ol.parse_args(__doc__, argv, lambda ap: ap.add_argument(
+        "--versions", type=int, default=50))
     n = args.versions
     if n < 6:
         print("FAIL: --versions must be at least 6")
@@ -138,8 +119,7 @@ def main(argv=None):
     last = n + 1
     timeout = 120.0 + 3.0 * n
     deadline = ol.Deadline(timeout)
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(int(timeout) + 5)
+    ol.start_alarm(timeout)
     src = os.path.abspath(args.src)
     client = ol.load_client(src)
     srv = None
@@ -173,7 +153,7 @@ def main(argv=None):
             if res.returncode != 0:
                 raise ol.TestFailure(f"update to v{k} failed, exit {res.returncode}: "
                                      f"{res.stderr.strip()}")
-            rss[k] = rss_kib(srv.pid)
+            rss[k] = ol.rss_kib(srv.pid)
             # A whole tick in the new code before the next update (v9 and
             # later move the banner pointer to their own literal on each
             # tick; the first letter may have left before the update).
@@ -297,13 +277,7 @@ def main(argv=None):
         print(f"FAIL: {e}")
         return 1
     finally:
-        signal.alarm(0)
-        if srv is not None:
-            text = srv.stop()
-            if text.strip():
-                print("server stderr (last lines):")
-                for line in text.strip().splitlines()[-5:]:
-                    print("    " + line)
+        ol.stop_and_show(srv)
     print("PASS")
     return 0
 

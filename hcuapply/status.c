@@ -60,6 +60,25 @@ static void print_json(pid_t pid, const struct answer *ans) {
     printf("}");
     first = 0;
   }
+  printf("],\"reverted_kept\":[");
+  first = 1;
+  for (size_t i = 0; i < ans->n; i++) {
+    char version[16], rest[4400];
+    if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
+        sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
+      continue;
+    char *tab = strchr(rest, '\t');
+    if (tab)
+      *tab++ = '\0';
+    printf("%s{\"version\":", first ? "" : ",");
+    json_number(stdout, version);
+    printf(",\"patch\":");
+    json_string(stdout, rest);
+    printf(",\"kept\":");
+    json_string(stdout, tab ? tab : "");
+    printf("}");
+    first = 0;
+  }
   printf("],\"unloaded\":");
   json_number(stdout, answer_get(ans, "unloaded"));
   printf(",\"last_update\":");
@@ -109,6 +128,17 @@ static void print_human(pid_t pid, const struct answer *ans) {
   if (!any)
     printf("updates in effect: none (running the version it was started "
            "with)\n");
+  for (size_t i = 0; i < ans->n; i++) {
+    char version[16], rest[4400];
+    if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
+        sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
+      continue;
+    char *tab = strchr(rest, '\t');
+    if (tab)
+      *tab++ = '\0';
+    printf("reverted but kept loaded: version %s from %s: %s\n", version,
+           rest, tab ? tab : "");
+  }
   const char *unloaded = get(ans, "unloaded");
   if (*unloaded && strcmp(unloaded, "0") != 0)
     printf("patches unloaded (superseded, unused): %s\n", unloaded);

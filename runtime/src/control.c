@@ -530,6 +530,12 @@ static void do_status(struct writer *w) {
   w_kv(w, "model", "immediate");
   w_kv_num(w, "threads", hcu_history_threads());
   put_history(w, hcu_history_top());
+  /* Reverted, but kept loaded: "<version> <patch>\t<reason>". */
+  for (const struct hcu_history *h = hcu_history_orphans(); h; h = h->prev) {
+    char line[PATH_MAX + 300];
+    snprintf(line, sizeof line, "%d %s\t%s", h->version, h->path, h->kept);
+    w_kv(w, "reverted_kept", line);
+  }
   w_kv_num(w, "unloaded", hcu_history_unloaded);
   w_kv_num(w, "last_update", have_last);
   if (have_last) {

@@ -42,6 +42,12 @@ struct hcu_history *hcu_history_pop(void);
 /* Unlinks h from anywhere in the stack (its patch was unloaded) and
  * marks the entry above it as no longer revertible. The caller frees h. */
 void hcu_history_remove(struct hcu_history *h);
+/* Reverted updates whose patch stays loaded because something may still
+ * use it (unload.c): a list of their own, linked through prev. */
+void hcu_history_orphan(struct hcu_history *h);
+struct hcu_history *hcu_history_orphans(void);
+/* Unlinks h from that list (its patch was unloaded); the caller frees h. */
+void hcu_history_orphan_remove(struct hcu_history *h);
 /* Number of patches unloaded so far (status). */
 extern int hcu_history_unloaded;
 /* 1 if addr lies inside an entry of the stack (runtime bookkeeping, which

@@ -49,8 +49,11 @@ enum { SEC_TEXT, SEC_RODATA, SEC_DATA, SEC_BSS, NSEC };
 static const char *const sec_names[NSEC] = {".text", ".rodata", ".data",
                                             ".bss"};
 
+enum { KIND_SUPERSEDED, KIND_REVERTED, KIND_ORPHAN };
+
 struct cand {
   struct hcu_history *h;
+  int kind;
   uintptr_t base, lo, hi; /* load address; its mapped segments */
   uintptr_t sec_lo[NSEC], sec_hi[NSEC];
   /* The dynamic linker's record of it (a heap block holding its segment
@@ -196,7 +199,10 @@ static void read_elf(struct cand *c, const char *path) {
     keep(c, "its file %s changed on disk since it was loaded", path);
     goto out;
   }
-  check_symbols(c, sym, symsz, str, strsz);
+  /* Nothing was loaded after a patch that is being reverted: no other
+   * object can have bound to its symbols. */
+  if (c->kind != KIND_REVERTED)
+    check_symbols(c, sym, symsz, str, strsz);
 out:
   free(sym);
   free(str);
@@ -216,6 +222,23 @@ struct scan {
   int stop; /* memory could not be read: every candidate is kept */
 };
 
+/* Between the commit and the release, a stopped thread's records are the
+ * frames as they were before the update (the new ones are beside them,
+ * and scanned); they are freed when the threads go on. Called with every
+ * thread stopped, which keeps the lists as they are. */
+static int in_old_records(uintptr_t at) {
+  int in = 0;
+  pthread_mutex_lock(&hcu_eng.lock);
+  for (struct hcu_thread *t = hcu_eng.threads; t && !in; t = t->next)
+    for (size_t i = 0; i < t->recs.n && !in; i++) {
+      const struct hcu_record *r = t->recs.v[i];
+      in = at >= (uintptr_t)r &&
+           at < (uintptr_t)r->locals + (uintptr_t)r->locals_size;
+    }
+  pthread_mutex_unlock(&hcu_eng.lock);
+  return in;
+}
+
 static void hit(struct scan *s, uintptr_t at, uintptr_t v, const char *where) {
   for (int i = 0; i < s->u->n; i++) {
     struct cand *c = &s->u->c[i];
@@ -227,6 +250,8 @@ static void hit(struct scan *s, uintptr_t at, uintptr_t v, const char *where) {
           return;
         if (at >= (uintptr_t)s->u->c && at < (uintptr_t)(s->u->c + s->u->n))
           return; /* this very plan */
+        if (in_old_records(at))
+          return; /* the frames as they were: freed at the release */
         for (int j = 0; j < s->u->n; j++) {
           struct cand *o = &s->u->c[j];
           if (!o->lm_hi) /* only when needed: a heap block of ld.so's */
@@ -394,14 +419,48 @@ static void scan_memory(struct scan *s) {
 
 /* ---- The policy -------------------------------------------------------------*/
 
-void hcu_unload_plan(struct hcu_unload **out) {
+static void add_cand(struct hcu_unload *u, struct hcu_history *h, int kind,
+                     int never) {
+  struct link_map *lm = NULL;
+  struct cand *c = &u->c[u->n++];
+  c->h = h;
+  c->kind = kind;
+  if (!h->handle || dlinfo(h->handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
+    keep(c, "the dynamic linker's record of it cannot be read");
+    return;
+  }
+  c->base = lm->l_addr;
+  c->lm_lo = (uintptr_t)lm;
+  if (never && kind == KIND_SUPERSEDED) {
+    keep(c, "HCU_UNLOAD=0 in the process's environment keeps every patch "
+            "(and every revert)");
+    return;
+  }
+  struct find_ctx f = {c, 0};
+  dl_iterate_phdr(on_object, &f);
+  if (!f.found) {
+    keep(c, "its mapping could not be found");
+    return;
+  }
+  const char *key = hcu_registry_in_range(c->lo, c->hi);
+  if (key)
+    keep(c, "function %s still runs its code (no later patch replaced it)",
+         key);
+  if (!c->why[0])
+    read_elf(c, lm->l_name);
+}
+
+void hcu_unload_plan(struct hcu_unload **out, struct hcu_history *reverted) {
   *out = NULL;
   struct hcu_history *top = hcu_history_top();
-  if (!top || !top->prev)
-    return;
-  int n = 0;
-  for (struct hcu_history *h = top->prev->prev; h; h = h->prev)
-    n += h->handle != NULL;
+  /* Superseded: below the newest and the one a revert goes back to. */
+  struct hcu_history *first =
+      !reverted && top && top->prev ? top->prev->prev : NULL;
+  int n = reverted != NULL;
+  for (struct hcu_history *h = first; h; h = h->prev)
+    n++;
+  for (struct hcu_history *h = hcu_history_orphans(); h; h = h->prev)
+    n++;
   if (n == 0)
     return;
   struct hcu_unload *u = calloc(1, sizeof *u);
@@ -412,32 +471,12 @@ void hcu_unload_plan(struct hcu_unload **out) {
   }
   const char *env = getenv("HCU_UNLOAD");
   int never = env && strcmp(env, "0") == 0;
-  for (struct hcu_history *h = top->prev->prev; h; h = h->prev) {
-    struct link_map *lm = NULL;
-    if (!h->handle || dlinfo(h->handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
-      continue;
-    struct cand *c = &u->c[u->n++];
-    c->h = h;
-    c->base = lm->l_addr;
-    c->lm_lo = (uintptr_t)lm;
-    if (never) {
-      keep(c, "HCU_UNLOAD=0 in the process's environment keeps every patch "
-              "(and every revert)");
-      continue;
-    }
-    struct find_ctx f = {c, 0};
-    dl_iterate_phdr(on_object, &f);
-    if (!f.found) {
-      keep(c, "its mapping could not be found");
-      continue;
-    }
-    const char *key = hcu_registry_in_range(c->lo, c->hi);
-    if (key)
-      keep(c, "function %s still runs its code (no later patch replaced it)",
-           key);
-    if (!c->why[0])
-      read_elf(c, lm->l_name);
-  }
+  if (reverted)
+    add_cand(u, reverted, KIND_REVERTED, never);
+  for (struct hcu_history *h = first; h; h = h->prev)
+    add_cand(u, h, KIND_SUPERSEDED, never);
+  for (struct hcu_history *h = hcu_history_orphans(); h; h = h->prev)
+    add_cand(u, h, KIND_ORPHAN, never);
   struct scan s = {.u = u, .min = UINTPTR_MAX, .max = 0};
   for (int i = 0; i < u->n; i++)
     for (int k = 0; k < NSEC && !u->c[i].why[0]; k++)
@@ -539,8 +578,9 @@ static int still_mapped(struct dl_phdr_info *info, size_t size, void *p) {
 
 void hcu_unload_finish(struct hcu_unload *u, int late) {
   struct hcu_history *top = hcu_history_top();
+  int reverting = u && u->n > 0 && u->c[0].kind == KIND_REVERTED;
   /* The version a revert goes back to: kept, its code idle. */
-  if (!late && top && top->prev)
+  if (!late && !reverting && top && top->prev)
     drop_clean_pages(top->prev->handle);
   if (!u)
     return;
@@ -551,28 +591,36 @@ void hcu_unload_finish(struct hcu_unload *u, int late) {
     if (!c->why[0] && late)
       snprintf(c->why, sizeof c->why,
                "a thread was still rebuilding after the update");
+    if (c->kind == KIND_REVERTED)
+      hcu_history_pop(); /* h: the reverted update, on top until now */
     if (c->why[0]) {
       if (strcmp(h->kept, c->why) != 0)
-        hcu_log("unload: version %d (%s) stays loaded: %s", h->version,
-                h->path, c->why);
+        hcu_log("unload: version %d (%s)%s stays loaded: %s", h->version,
+                h->path, c->kind == KIND_SUPERSEDED ? "" : ", reverted,",
+                c->why);
       memcpy(h->kept, c->why, sizeof h->kept);
+      if (c->kind == KIND_REVERTED)
+        hcu_history_orphan(h);
       if (!late)
         drop_clean_pages(h->handle);
       continue;
     }
     int version = h->version;
     unloaded++;
-    hcu_history_remove(h);
+    if (c->kind == KIND_SUPERSEDED)
+      hcu_history_remove(h);
+    else if (c->kind == KIND_ORPHAN)
+      hcu_history_orphan_remove(h);
     if (dlclose(h->handle) != 0)
       hcu_log("unload: dlclose %s: %s", h->path, dlerror());
     else if (dl_iterate_phdr(still_mapped, &c->base))
       hcu_log("unload: version %d (%s): dlclose left it mapped (another "
               "object depends on it)",
               version, h->path);
-    else
-      hcu_log("unload: version %d (%s) unloaded: no code, frame, symbol or "
+    else if (c->kind != KIND_REVERTED)
+      hcu_log("unload: version %d (%s)%s unloaded: no code, frame, symbol or "
               "pointer uses it",
-              version, h->path);
+              version, h->path, c->kind == KIND_ORPHAN ? ", reverted," : "");
     hcu_history_free(h);
   }
   /* Freed memory keeps its contents: no stale pointers into patches for

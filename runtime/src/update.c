@@ -206,6 +206,17 @@ static int load_patch(struct apply *a) {
                 "cannot load %s: injected fault (HCU_FAULT=load); nothing was "
                 "changed",
                 path);
+  /* A reverted patch that stayed loaded (unload.c) would come back
+   * without its constructors, so without its units. */
+  void *again = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (again) {
+    dlclose(again);
+    return fail(a, HCU_ERR_PATCH_LOAD,
+                "cannot load %s: the same file is still loaded (reverted, "
+                "but kept because the program may still use it: see "
+                "hcuapply status); apply a copy of it under another name",
+                path);
+  }
   int nbad = 0;
   hcu_registry_begin_load();
   dlerror();
@@ -896,19 +907,6 @@ static int load_revert(struct apply *a) {
   return HCU_OK;
 }
 
-/* After a committed revert: every thread has rebuilt in the previous
- * version's code, so the patch can go. A thread still rebuilding (late)
- * keeps it loaded: leaking a patch is better than unmapping live code. */
-static void unload_reverted(int late) {
-  struct hcu_history *h = hcu_history_pop();
-  if (late)
-    hcu_log("update: %s stays loaded (a thread was still rebuilding)",
-            h->path);
-  else if (dlclose(h->handle) != 0)
-    hcu_log("update: dlclose %s: %s", h->path, dlerror());
-  hcu_history_free(h);
-}
-
 int hcu_update_apply(const struct hcu_apply_request *req,
                      struct hcu_apply_result *res) {
   struct apply a = {.req = req, .res = res, .timeout_ms = timeout_of(req)};
@@ -954,8 +952,12 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     commit(&a);
     /* Every thread is still stopped and will rebuild in the new code: the
      * time to decide which older patches nothing uses any more. */
-    if (!req->revert && req->model == HCU_MODEL_IMMEDIATE) {
-      hcu_unload_plan(&plan);
+    /* After a revert, the reverted patch goes the same way: unloaded
+     * once every thread has rebuilt in the previous code, unless program
+     * data may still point into it (a string literal of the new code
+     * stored in a global), or a thread is late. */
+    if (req->revert || req->model == HCU_MODEL_IMMEDIATE) {
+      hcu_unload_plan(&plan, req->revert ? hcu_history_top() : NULL);
       planned = 1;
     }
   }
@@ -964,8 +966,13 @@ int hcu_update_apply(const struct hcu_apply_request *req,
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
   if (!committed)
     unload(&a);
-  else if (req->revert)
-    unload_reverted(late);
+  if (committed && req->revert && !plan) {
+    /* No plan (out of memory): the reverted patch stays loaded. */
+    struct hcu_history *h = hcu_history_pop();
+    snprintf(h->kept, sizeof h->kept, "out of memory deciding whether it "
+                                      "can be unloaded");
+    hcu_history_orphan(h);
+  }
   if (planned)
     hcu_unload_finish(plan, late);
   hcu_rules_free(&a.rules);

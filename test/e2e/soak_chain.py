@@ -263,16 +263,43 @@ def main(argv=None):
                                        timeout=30))
         kept = [h["version"] for h in st.get("history", [])
                 if "HCU_UNLOAD=0" in (h.get("kept") or "")]
-        reverts = [subprocess.run([args.hcuapply, "revert", "-p", str(srv.pid)],
-                                  capture_output=True, text=True, timeout=60).returncode
-                   for _ in range(3)]
-        srv.wait_letters(2, "after the reverts (HCU_UNLOAD=0)")
-        srv.alive("after the reverts (HCU_UNLOAD=0)")
+        def revert():
+            r = subprocess.run([args.hcuapply, "revert", "-p", str(srv.pid)],
+                               capture_output=True, text=True, timeout=60)
+            srv.wait_letters(2, "after a revert (HCU_UNLOAD=0)")
+            return r.returncode
+
+        def reverted_kept():
+            st = ol.json_of(subprocess.run([args.hcuapply, "status", "--json", "-p",
+                                            str(srv.pid)], capture_output=True,
+                                           text=True, timeout=30))
+            return [(h.get("version"), h.get("kept", "")) for h in
+                    st.get("reverted_kept", [])]
+
+        reverts = [revert(), revert()]
         print(f"chain: HCU_UNLOAD=0: patches mapped after v6: "
               f"{len([m for m in maps if m.startswith('chain_v')])}; kept with the "
-              f"reason: {kept}; reverts v6 -> v3: exits {reverts}")
-        if len(maps) != 5 or kept != [2, 3, 4] or reverts != [0, 0, 0]:
-            raise ol.TestFailure("HCU_UNLOAD=0 did not keep every patch and revert")
+              f"reason: {kept}; reverts v6 -> v4: exits {reverts}")
+        # Back at v4, serve's frame still points to v5's banner: the reverted
+        # v5 stays loaded (status says why) and cannot be loaded again.
+        rk = reverted_kept()
+        for version, why in rk:
+            print(f"chain: reverted but kept: v{version}: {why.split(' at 0x')[0]}")
+        again = subprocess.run([args.hcuapply, "-p", str(srv.pid), patch[5]],
+                               capture_output=True, text=True, timeout=60)
+        print(f"chain: apply v5 again: exit {again.returncode}: "
+              f"{ol.scrub(again.stderr.strip(), work=os.path.abspath(args.work))}")
+        # v3 has no banner: once back there, v5 goes.
+        reverts.append(revert())
+        srv.alive("after the reverts (HCU_UNLOAD=0)")
+        print(f"chain: revert v4 -> v3: exit {reverts[-1]}; reverted but kept "
+              f"after it: {reverted_kept()}")
+        if (len(maps) != 5 or kept != [2, 3, 4] or reverts != [0, 0, 0]
+                or [v for v, _ in rk] != [5] or again.returncode != 1
+                or reverted_kept() != []
+                or "chain_v5.so" in mapped_patches(srv.pid)):
+            raise ol.TestFailure("HCU_UNLOAD=0: patches, reverts or the reverted "
+                                 "v5 not as expected")
     except (ol.TestFailure, ol.Timeout) as e:
         print(f"FAIL: {e}")
         return 1

@@ -49,3 +49,4 @@ const char *hcu_build_id(void) { return "0123456789abcdef"; }
 struct hcu_history *hcu_history_top(void) { return 0; }
 int hcu_history_threads(void) { return 1; }
 int hcu_history_unloaded;
+struct hcu_history *hcu_history_orphans(void) { return 0; }

@@ -26,6 +26,20 @@ static const char *kept_reason(const struct answer *ans, const char *version) {
   return NULL;
 }
 
+/* Answer line i if it is a "reverted_kept" one ("<version> <patch>\t<why>"):
+ * fills version and rest (the patch) and returns the reason; else 0. */
+static const char *reverted_kept(const struct answer *ans, size_t i,
+                                 char version[16], char rest[4400]) {
+  if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
+      sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
+    return NULL;
+  char *tab = strchr(rest, '\t');
+  if (!tab)
+    return "";
+  *tab = '\0';
+  return tab + 1;
+}
+
 static void print_json(pid_t pid, const struct answer *ans) {
   char key[64];
   printf("{\"pid\":%ld,\"ok\":true,\"version\":", (long)pid);
@@ -64,18 +78,15 @@ static void print_json(pid_t pid, const struct answer *ans) {
   first = 1;
   for (size_t i = 0; i < ans->n; i++) {
     char version[16], rest[4400];
-    if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
-        sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
+    const char *tab = reverted_kept(ans, i, version, rest);
+    if (!tab)
       continue;
-    char *tab = strchr(rest, '\t');
-    if (tab)
-      *tab++ = '\0';
     printf("%s{\"version\":", first ? "" : ",");
     json_number(stdout, version);
     printf(",\"patch\":");
     json_string(stdout, rest);
     printf(",\"kept\":");
-    json_string(stdout, tab ? tab : "");
+    json_string(stdout, tab);
     printf("}");
     first = 0;
   }
@@ -130,14 +141,10 @@ static void print_human(pid_t pid, const struct answer *ans) {
            "with)\n");
   for (size_t i = 0; i < ans->n; i++) {
     char version[16], rest[4400];
-    if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
-        sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
-      continue;
-    char *tab = strchr(rest, '\t');
+    const char *tab = reverted_kept(ans, i, version, rest);
     if (tab)
-      *tab++ = '\0';
-    printf("reverted but kept loaded: version %s from %s: %s\n", version,
-           rest, tab ? tab : "");
+      printf("reverted but kept loaded: version %s from %s: %s\n", version,
+             rest, tab);
   }
   const char *unloaded = get(ans, "unloaded");
   if (*unloaded && strcmp(unloaded, "0") != 0)

@@ -209,8 +209,13 @@ static int load_patch(struct apply *a) {
   /* A reverted patch that stayed loaded (unload.c) would come back
    * without its constructors, so without its units. */
   void *again = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
-  if (again) {
+  int orphan = 0;
+  for (struct hcu_history *h = hcu_history_orphans(); h && again && !orphan;
+       h = h->prev)
+    orphan = h->handle == again;
+  if (again)
     dlclose(again);
+  if (orphan) {
     return fail(a, HCU_ERR_PATCH_LOAD,
                 "cannot load %s: the same file is still loaded (reverted, "
                 "but kept because the program may still use it: see "

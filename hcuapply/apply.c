@@ -23,6 +23,7 @@ struct apply_options {
   int dry_run;
   unsigned timeout_ms; /* 0: the runtime's default */
   int json;
+  int verbose;
   int help;
 };
 
@@ -33,12 +34,16 @@ static int parse_options(int argc, char **argv, struct apply_options *o) {
       {"dry-run", no_argument, NULL, 'n'},
       {"timeout", required_argument, NULL, 't'},
       {"json", no_argument, NULL, 'j'},
+      {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int c, have_pid = 0;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":p:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":p:hv", opts, NULL)) != -1) {
     switch (c) {
+    case 'v':
+      o->verbose = 1;
+      break;
     case 'p':
       if (parse_pid(optarg, &o->pid) != 0)
         return usage_error("bad pid '%s'", optarg);
@@ -190,12 +195,14 @@ int cmd_apply(int argc, char **argv) {
   static char line[HCU_PROTO_MAX_REQUEST + 3 * PATH_MAX];
   if ((rc = resolve_patch(o.patch, abs)) != 0)
     return rc;
+  int progress = progress_setup(o.verbose, o.json);
   int n = hcu_pct_encode(abs, enc, sizeof enc) < 0
               ? -1
               : snprintf(line, sizeof line,
                          "hcu1 apply path=%s model=%s dry_run=%d "
-                         "timeout_ms=%u\n",
-                         enc, o.model, o.dry_run, o.timeout_ms);
+                         "timeout_ms=%u%s\n",
+                         enc, o.model, o.dry_run, o.timeout_ms,
+                         progress ? " progress=1" : "");
   if (n < 0 || n > HCU_PROTO_MAX_REQUEST)
     return usage_error("the patch path is too long for a request (%d bytes "
                        "at most, encoded)",

@@ -136,11 +136,37 @@ static int send_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
+void (*client_progress)(pid_t pid, const char *text);
+
+/* Hands the complete "progress=" lines at the start of buf[0..*n) to
+ * client_progress and removes them. Returns 1 once the answer proper has
+ * begun (a complete line that is not progress). */
+static int take_progress(pid_t pid, char *buf, size_t *n) {
+  static const char key[] = "progress=";
+  for (;;) {
+    char *nl = memchr(buf, '\n', *n);
+    if (!nl)
+      return 0;
+    size_t llen = (size_t)(nl - buf);
+    if (llen < sizeof key - 1 || memcmp(buf, key, sizeof key - 1) != 0)
+      return 1;
+    char text[4096];
+    size_t vlen = llen - (sizeof key - 1);
+    if (client_progress &&
+        hcu_pct_decode(buf + sizeof key - 1, vlen, text, sizeof text) >= 0)
+      client_progress(pid, text);
+    *n -= llen + 1;
+    memmove(buf, nl + 1, *n);
+  }
+}
+
 /* Reads until EOF (or, with until_end, until a complete "end" line) into a
- * NUL-terminated malloc'd buffer. */
+ * NUL-terminated malloc'd buffer. Progress lines before the answer go to
+ * client_progress, not into the buffer. */
 static char *read_all(int fd, pid_t pid, int timeout_ms, int until_end,
                       size_t *len, struct client_error *err) {
   long long deadline = now_ms() + timeout_ms;
+  int answer_begun = 0;
   size_t n = 0, cap = 4096;
   char *buf = malloc(cap);
   if (!buf) {
@@ -192,6 +218,8 @@ static char *read_all(int fd, pid_t pid, int timeout_ms, int until_end,
     }
     if (r > 0)
       n += (size_t)r;
+    if (!answer_begun)
+      answer_begun = take_progress(pid, buf, &n);
     if (r == 0 ||
         (until_end && n >= 5 && memcmp(buf + n - 5, "\nend\n", 5) == 0)) {
       buf[n] = '\0';

@@ -11,6 +11,7 @@
  * changes version. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,20 @@ static void close_member(struct member *m) {
   m->fd = -1;
 }
 
+/* A coordinator's line of progress, beside the processes' own. */
+static void note(pid_t pid, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void note(pid_t pid, const char *fmt, ...) {
+  if (!client_progress)
+    return;
+  char text[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  client_progress(pid, text);
+}
+
 /* Phase one: every member gets the request at once (they stop their threads
  * in parallel), then each "prepared" answer is awaited in turn. */
 static void prepare_all(struct member *ms, int n, const char *request,
@@ -232,6 +247,9 @@ static void prepare_all(struct member *ms, int n, const char *request,
     } else {
       m->prepared = 1;
       answer_free(&a);
+      note(m->pid, "prepared (%d of %d processes); its threads wait for the "
+                   "decision",
+           i + 1, n);
     }
   }
 }
@@ -270,6 +288,10 @@ static void decide_all(struct member *ms, int n, int commit,
     struct member *m = &ms[i];
     if (!m->prepared || m->fd < 0)
       continue;
+    if (commit)
+      note(m->pid, "committing");
+    else
+      note(m->pid, "aborting: %s", reason);
     if (client_send(m->fd, m->pid, line, &err) != 0) {
       /* It rolls back by itself when the connection goes away. */
       member_fail(m, err.exit_code, err.code, err.message);

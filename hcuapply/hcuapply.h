@@ -44,6 +44,12 @@ int client_send(int fd, pid_t pid, const char *line, struct client_error *err);
 int client_read(int fd, pid_t pid, int timeout_ms, int until_end,
                 struct answer *ans, struct client_error *err);
 void answer_free(struct answer *ans);
+/* Called with each progress line a process sends before its answer (apply
+ * and revert with progress=1); 0: dropped. */
+extern void (*client_progress)(pid_t pid, const char *text);
+/* Shows progress on stderr when it is a terminal or with --verbose, never
+ * with --json. Returns 1 if progress should be asked for. */
+int progress_setup(int verbose, int json);
 
 /* Parses a strictly decimal pid; 0 on success. */
 int parse_pid(const char *s, pid_t *pid);

@@ -13,12 +13,12 @@
 
 static const char usage_text[] =
     "Usage: hcuapply [apply] -p PID [options] PATCH\n"
-    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json]\n"
+    "       hcuapply revert -p PID [--dry-run] [--timeout=MS] [--json] [-v]\n"
     "       hcuapply status -p PID [--json]\n"
     "       hcuapply messages -p PID [--json]\n"
     "       hcuapply list [--json]\n"
     "       hcuapply inspect [--json] PATCH\n"
-    "       hcuapply --help | --version\n"
+    "       hcuapply --help | --version [--json]\n"
     "\n"
     "Updates a running hcu program to the version in PATCH, reverts its\n"
     "newest update, or asks it about its state; list shows this user's\n"
@@ -36,6 +36,9 @@ static const char usage_text[] =
     "      --timeout=MS             how long the process may wait for its\n"
     "                               threads to reach an update point\n"
     "      --json                   print one JSON object on stdout\n"
+    "  -v, --verbose                apply, revert: progress of slow steps on\n"
+    "                               stderr (shown anyway when stderr is a\n"
+    "                               terminal; never with --json)\n"
     "  -h, --help                   this text\n"
     "      --version                hcuapply's version and protocol\n"
     "\n"
@@ -55,13 +58,23 @@ static const char usage_text[] =
     "  (in the program's environment: HCU_DISABLE=1 turns updates off,\n"
     "  HCU_FAULT=STEP makes an update step fail for tests; see hcuapply(1))\n";
 
+/* --json anywhere on the command line: errors found before a subcommand
+ * can say so are JSON too. */
+static int json_wanted;
+
 int usage_error(const char *fmt, ...) {
+  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  fputs("hcuapply: error: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs("\nTry 'hcuapply --help'.\n", stderr);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  fprintf(stderr, "hcuapply: error: %s\nTry 'hcuapply --help'.\n", msg);
+  if (json_wanted) {
+    printf("{\"ok\":false,\"name\":\"usage\",\"exit\":%d,\"message\":",
+           EXIT_USAGE);
+    json_string(stdout, msg);
+    printf("}\n");
+  }
   return EXIT_USAGE;
 }
 
@@ -107,6 +120,8 @@ int parse_pid_options(int argc, char **argv, pid_t *pid, int *json, int *help) {
 }
 
 int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    json_wanted |= strcmp(argv[i], "--json") == 0;
   if (argc < 2)
     return usage_error("no arguments");
   const char *first = argv[1];
@@ -115,7 +130,14 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(first, "--version") == 0) {
-    printf("hcuapply (hcu) %s, control protocol hcu1\n", HCU_VERSION_STRING);
+    if (json_wanted) {
+      printf("{\"ok\":true,\"version\":");
+      json_string(stdout, HCU_VERSION_STRING);
+      printf(",\"protocol\":\"hcu1\"}\n");
+    } else {
+      printf("hcuapply (hcu) %s, control protocol hcu1\n",
+             HCU_VERSION_STRING);
+    }
     return 0;
   }
   /* Subcommands see argv[0] as their name, so getopt starts after it. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hcu/hcu_errors.h"
 #include "hcuapply.h"
@@ -83,4 +84,18 @@ int report_answer_error(pid_t pid, const struct answer *ans, int json) {
   default:
     return EXIT_FAILED;
   }
+}
+
+/* ---- Progress --------------------------------------------------------------*/
+
+static void print_progress(pid_t pid, const char *text) {
+  fprintf(stderr, "hcuapply: pid %ld: %s\n", (long)pid, text);
+  fflush(stderr);
+}
+
+int progress_setup(int verbose, int json) {
+  if (json || (!verbose && !isatty(STDERR_FILENO)))
+    return 0;
+  client_progress = print_progress;
+  return 1;
 }

@@ -43,14 +43,18 @@ int cmd_revert(int argc, char **argv) {
       {"dry-run", no_argument, NULL, 'n'},
       {"timeout", required_argument, NULL, 't'},
       {"json", no_argument, NULL, 'j'},
+      {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   pid_t pid = 0;
-  int c, have_pid = 0, json = 0, dry_run = 0;
+  int c, have_pid = 0, json = 0, dry_run = 0, verbose = 0;
   unsigned timeout_ms = 0;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":p:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":p:hv", opts, NULL)) != -1) {
     switch (c) {
+    case 'v':
+      verbose = 1;
+      break;
     case 'p':
       if (parse_pid(optarg, &pid) != 0)
         return usage_error("bad pid '%s'", optarg);
@@ -88,8 +92,9 @@ int cmd_revert(int argc, char **argv) {
   if (!have_pid)
     return usage_error("revert needs -p PID");
   char line[128];
-  snprintf(line, sizeof line, "hcu1 revert dry_run=%d timeout_ms=%u\n", dry_run,
-           timeout_ms);
+  snprintf(line, sizeof line, "hcu1 revert dry_run=%d timeout_ms=%u%s\n",
+           dry_run, timeout_ms,
+           progress_setup(verbose, json) ? " progress=1" : "");
   struct answer ans;
   struct client_error err;
   int wait_ms =

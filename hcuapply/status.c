@@ -15,6 +15,31 @@ static const char *get(const struct answer *ans, const char *key) {
   return v ? v : "";
 }
 
+/* Why the patch of a superseded version stays loaded ("kept" lines:
+ * "<version> <reason>"), or 0. */
+static const char *kept_reason(const struct answer *ans, const char *version) {
+  size_t n = strlen(version);
+  for (size_t i = 0; i < ans->n; i++)
+    if (strcmp(ans->keys[i], "kept") == 0 &&
+        strncmp(ans->values[i], version, n) == 0 && ans->values[i][n] == ' ')
+      return ans->values[i] + n + 1;
+  return NULL;
+}
+
+/* Answer line i if it is a "reverted_kept" one ("<version> <patch>\t<why>"):
+ * fills version and rest (the patch) and returns the reason; else 0. */
+static const char *reverted_kept(const struct answer *ans, size_t i,
+                                 char version[16], char rest[4400]) {
+  if (strcmp(ans->keys[i], "reverted_kept") != 0 ||
+      sscanf(ans->values[i], "%15s %4399[^\n]", version, rest) != 2)
+    return NULL;
+  char *tab = strchr(rest, '\t');
+  if (!tab)
+    return "";
+  *tab = '\0';
+  return tab + 1;
+}
+
 static void print_json(pid_t pid, const struct answer *ans) {
   char key[64];
   printf("{\"pid\":%ld,\"ok\":true,\"version\":", (long)pid);
@@ -40,10 +65,34 @@ static void print_json(pid_t pid, const struct answer *ans) {
     json_string(stdout, when);
     printf(",\"patch\":");
     json_string(stdout, patch);
+    const char *kept = kept_reason(ans, version);
+    printf(",\"kept\":");
+    if (kept)
+      json_string(stdout, kept);
+    else
+      printf("null");
     printf("}");
     first = 0;
   }
-  printf("],\"last_update\":");
+  printf("],\"reverted_kept\":[");
+  first = 1;
+  for (size_t i = 0; i < ans->n; i++) {
+    char version[16], rest[4400];
+    const char *tab = reverted_kept(ans, i, version, rest);
+    if (!tab)
+      continue;
+    printf("%s{\"version\":", first ? "" : ",");
+    json_number(stdout, version);
+    printf(",\"patch\":");
+    json_string(stdout, rest);
+    printf(",\"kept\":");
+    json_string(stdout, tab);
+    printf("}");
+    first = 0;
+  }
+  printf("],\"unloaded\":");
+  json_number(stdout, answer_get(ans, "unloaded"));
+  printf(",\"last_update\":");
   if (strcmp(get(ans, "last_update"), "1") != 0) {
     printf("null}\n");
     return;
@@ -79,13 +128,27 @@ static void print_human(pid_t pid, const struct answer *ans) {
         printf("updates in effect (oldest first):\n");
       char version[16], when[40], patch[4096];
       if (sscanf(ans->values[i], "%15s %39s %4095[^\n]", version, when,
-                 patch) == 3)
+                 patch) == 3) {
         printf("  version %s, applied %s from %s\n", version, when, patch);
+        const char *kept = kept_reason(ans, version);
+        if (kept)
+          printf("    superseded but kept loaded: %s\n", kept);
+      }
       any = 1;
     }
   if (!any)
     printf("updates in effect: none (running the version it was started "
            "with)\n");
+  for (size_t i = 0; i < ans->n; i++) {
+    char version[16], rest[4400];
+    const char *tab = reverted_kept(ans, i, version, rest);
+    if (tab)
+      printf("reverted but kept loaded: version %s from %s: %s\n", version,
+             rest, tab);
+  }
+  const char *unloaded = get(ans, "unloaded");
+  if (*unloaded && strcmp(unloaded, "0") != 0)
+    printf("patches unloaded (superseded, unused): %s\n", unloaded);
   if (strcmp(get(ans, "last_update"), "1") != 0) {
     printf("last update: none\n");
     return;

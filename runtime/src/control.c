@@ -33,7 +33,8 @@ enum {
   KEY_MODEL = 2,
   KEY_DRY_RUN = 4,
   KEY_TIMEOUT = 8,
-  KEY_TWO_PHASE = 16
+  KEY_TWO_PHASE = 16,
+  KEY_PROGRESS = 32
 };
 
 static int perr(char *err, size_t errsz, const char *fmt, ...)
@@ -124,6 +125,12 @@ static int apply_key(struct hcu_apply_request *a, int key, const char *val,
                   show(val, strlen(val), q, sizeof q));
     a->two_phase = val[0] == '1';
     return HCU_OK;
+  case KEY_PROGRESS:
+    if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
+      return perr(err, errsz, "progress must be 0 or 1, not '%s'",
+                  show(val, strlen(val), q, sizeof q));
+    a->want_progress = val[0] == '1';
+    return HCU_OK;
   case KEY_TIMEOUT:
     if (parse_uint(val, HCU_PROTO_MAX_TIMEOUT_MS, &n) != 0)
       return perr(err, errsz,
@@ -148,6 +155,8 @@ static int apply_key_id(const char *tok, size_t len) {
     return KEY_TIMEOUT;
   if (token_is(tok, len, "two_phase"))
     return KEY_TWO_PHASE;
+  if (token_is(tok, len, "progress"))
+    return KEY_PROGRESS;
   return 0;
 }
 
@@ -427,12 +436,27 @@ static int await_decision(void *ctx, const struct hcu_apply_result *res,
   return 0;
 }
 
+/* progress=1: a "progress=" line before the answer for each slow step
+ * (docs/protocol.md). A client that went away only loses these lines. */
+static void send_progress(void *ctx, const char *text) {
+  struct writer *w = ctx;
+  w_kv(w, "progress", text);
+  w_flush(w);
+}
+
 static void do_apply(struct writer *w, const struct hcu_apply_request *req) {
   static struct hcu_apply_result res; /* 3 KiB: off the control stack */
-  static struct hcu_apply_request two; /* req, with the decision hook */
+  static struct hcu_apply_request two; /* req, with the hooks */
   struct decision dec = {w, 0};
-  if (req->two_phase) { /* a dry run too: a family's prepares in full */
+  if (req->want_progress) {
     two = *req;
+    two.progress = send_progress;
+    two.progress_ctx = w;
+    req = &two;
+  }
+  if (req->two_phase) { /* a dry run too: a family's prepares in full */
+    if (req != &two)
+      two = *req;
     /* Long enough for the slowest process of the group to prepare. */
     dec.wait_ms = (req->timeout_ms > HCU_PROTO_DECISION_WAIT_MS
                        ? req->timeout_ms
@@ -489,6 +513,10 @@ static void put_history(struct writer *w, const struct hcu_history *h) {
   snprintf(line, sizeof line, "%d %s %s", h->version, h->when,
            h->path);
   w_kv(w, "history", line);
+  if (h->kept[0]) {
+    snprintf(line, sizeof line, "%d %s", h->version, h->kept);
+    w_kv(w, "kept", line);
+  }
 }
 
 static void do_status(struct writer *w) {
@@ -502,6 +530,13 @@ static void do_status(struct writer *w) {
   w_kv(w, "model", "immediate");
   w_kv_num(w, "threads", hcu_history_threads());
   put_history(w, hcu_history_top());
+  /* Reverted, but kept loaded: "<version> <patch>\t<reason>". */
+  for (const struct hcu_history *h = hcu_history_orphans(); h; h = h->prev) {
+    char line[PATH_MAX + 300];
+    snprintf(line, sizeof line, "%d %s\t%s", h->version, h->path, h->kept);
+    w_kv(w, "reverted_kept", line);
+  }
+  w_kv_num(w, "unloaded", hcu_history_unloaded);
   w_kv_num(w, "last_update", have_last);
   if (have_last) {
     w_kv_num(w, "last_code", last_result.code);
@@ -512,12 +547,15 @@ static void do_status(struct writer *w) {
   w_end(w);
 }
 
+/* Entry by entry, through one line on the stack: no copy of the whole
+ * ring that would stay resident. */
 static void do_messages(struct writer *w) {
-  static char lines[HCU_LOG_ENTRIES][HCU_LOG_LINE_MAX];
-  size_t n = hcu_log_copy(lines, HCU_LOG_ENTRIES);
+  char line[HCU_LOG_LINE_MAX];
+  unsigned long long end, seq = hcu_log_oldest(&end);
   w_status_line(w, HCU_OK);
-  for (size_t i = 0; i < n; i++)
-    w_kv(w, "line", lines[i]);
+  for (; seq < end; seq++)
+    if (hcu_log_entry(seq, line))
+      w_kv(w, "line", line);
   w_end(w);
 }
 

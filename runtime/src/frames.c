@@ -78,9 +78,20 @@ int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r) {
   return 0;
 }
 
+/* Zeroed before it is freed: a record holds the program's locals, and a
+ * stale copy of a pointer in freed memory would keep a superseded patch
+ * loaded (unload.c reads all memory for pointers into patches). */
+void hcu_record_free(struct hcu_record *r) {
+  if (!r)
+    return;
+  explicit_bzero(r->data, (size_t)((char *)r->locals - (char *)r->data) +
+                              round_up(r->locals_size));
+  free(r);
+}
+
 void hcu_recstack_clear(struct hcu_recstack *s) {
   for (size_t i = 0; i < s->n; i++)
-    free(s->v[i]);
+    hcu_record_free(s->v[i]);
   s->n = 0;
 }
 
@@ -144,6 +155,7 @@ void hcu_thread_join(struct hcu_thread *t) {
    * from ever seeing it running between "all stopped" and the commit. */
   if (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED)) {
     hcu_signals_park(); /* it counts as stopped: no handler then */
+    t->park_sp = __builtin_frame_address(0);
     t->state = HCU_T_PARKED;
     pthread_cond_broadcast(&hcu_eng.cv);
     while (__atomic_load_n(&hcu_eng.requested, __ATOMIC_RELAXED))
@@ -193,6 +205,7 @@ static void drain_wake_signals(void);
  * update is decided, then goes on in the code it was running; its next calls
  * go through the slots to whatever version is current. Under lock. */
 static void park_in_place_locked(struct hcu_thread *t) {
+  t->park_sp = __builtin_frame_address(0);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)
     hcu_eng.first_parked_us = hcu_now_us();
@@ -231,7 +244,7 @@ int hcu_thread_begin_unwind(struct hcu_thread *t, int kind) {
   if (!go)
     return 0;
   /* A new record stack: drop what the last rebuild left behind. */
-  free(t->taken);
+  hcu_record_free(t->taken);
   t->taken = NULL;
   hcu_recstack_clear(&t->recs);
   t->replay.valid = 0;
@@ -326,6 +339,7 @@ static void park_unwound(struct hcu_thread *t) {
    * would run while the update is decided (signals.c). */
   hcu_signals_park();
   pthread_mutex_lock(&hcu_eng.lock);
+  t->park_sp = __builtin_frame_address(0);
   t->state = HCU_T_PARKED;
   if (!hcu_eng.first_parked_us)
     hcu_eng.first_parked_us = hcu_now_us();
@@ -373,7 +387,7 @@ void *hcu_rebuild_frame(const struct hcu_func_desc *fn, void **formals) {
   if (!t || t->state != HCU_T_REBUILDING)
     return 0;
   /* The previous record (the caller's) has been restored by now. */
-  free(t->taken);
+  hcu_record_free(t->taken);
   t->taken = NULL;
   if (t->recs.n == 0)
     hcu_fatal("thread %s: %s entered in rebuild mode with no record left",

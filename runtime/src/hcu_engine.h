@@ -50,6 +50,7 @@ struct hcu_recstack {
 };
 
 struct hcu_record *hcu_record_new(const struct hcu_func_desc *fn);
+void hcu_record_free(struct hcu_record *r);
 int hcu_recstack_push(struct hcu_recstack *s, struct hcu_record *r);
 void hcu_recstack_clear(struct hcu_recstack *s); /* frees the records */
 struct hcu_stack_frame_fields_s *hcu_record_fields(struct hcu_record *r);
@@ -130,6 +131,9 @@ struct hcu_thread {
   int sig_depth;
   int sig_no;
   void *sig_fn;
+  /* Where the thread's stack was when it last parked: the live part of a
+   * stopped thread's stack is [park_sp, top) (unload.c scans it). */
+  void *park_sp;
   struct hcu_thread *next;
 };
 
@@ -217,6 +221,8 @@ const struct hcu_func_desc *hcu_units_find(const struct hcu_unit_desc *units,
 const struct hcu_func_desc *hcu_registry_current(const struct hcu_func_desc *d);
 /* The current descriptor of the function whose stable entry is fn, or 0. */
 const struct hcu_func_desc *hcu_registry_by_entry(const void *fn);
+/* d's key as the registry first recorded it (lives as long as the key). */
+const char *hcu_registry_stable_key(const struct hcu_func_desc *d);
 /* Reserves room so that hcu_registry_commit cannot fail. 0 or -1. */
 int hcu_registry_prepare(const struct hcu_unit_desc *units);
 struct hcu_fn_update {
@@ -233,6 +239,13 @@ const char *hcu_registry_added_key(const struct hcu_unit_desc *units,
  * previous ones (new_fn). Forgets every unit and entry of the patch. */
 void hcu_registry_revert(const struct hcu_unit_desc *units,
                          const struct hcu_fn_update *u, int n, int version);
+/* Unloading (unload.c). The key of a function whose current descriptor,
+ * slot target, first entry or key lies in [lo, hi), or 0. */
+const char *hcu_registry_in_range(uintptr_t lo, uintptr_t hi);
+/* 1 if addr is one of the registry's links between units. */
+int hcu_registry_owns(const void *addr);
+/* Forgets the program's units that lie in [lo, hi) (an unloaded patch). */
+void hcu_registry_forget_range(uintptr_t lo, uintptr_t hi);
 
 /* ---- What the mapping says about active frames (equiv.c) -----------------*/
 

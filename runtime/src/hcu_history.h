@@ -20,6 +20,12 @@ struct hcu_history {
   int version;          /* the version it installed */
   char *path;           /* the patch as given to apply */
   char when[32];        /* UTC time of the commit */
+  /* Why its patch stays loaded although a later update superseded it
+   * (unload.c), "" if nothing keeps it or it is still in use. */
+  char kept[256];
+  /* The patch of the version below this one was unloaded: this update
+   * cannot be reverted any more. */
+  int prev_unloaded;
   struct hcu_history *prev;
 };
 
@@ -32,6 +38,21 @@ void hcu_history_push(struct hcu_history *h);
 struct hcu_history *hcu_history_top(void);
 /* Unlinks the newest entry and returns it (the caller unloads and frees). */
 struct hcu_history *hcu_history_pop(void);
+
+/* Unlinks h from anywhere in the stack (its patch was unloaded) and
+ * marks the entry above it as no longer revertible. The caller frees h. */
+void hcu_history_remove(struct hcu_history *h);
+/* Reverted updates whose patch stays loaded because something may still
+ * use it (unload.c): a list of their own, linked through prev. */
+void hcu_history_orphan(struct hcu_history *h);
+struct hcu_history *hcu_history_orphans(void);
+/* Unlinks h from that list (its patch was unloaded); the caller frees h. */
+void hcu_history_orphan_remove(struct hcu_history *h);
+/* Number of patches unloaded so far (status). */
+extern int hcu_history_unloaded;
+/* 1 if addr lies inside an entry of the stack (runtime bookkeeping, which
+ * points into the patches it records). */
+int hcu_history_owns(const void *addr);
 
 /* Number of program threads the runtime knows (for status). */
 int hcu_history_threads(void);

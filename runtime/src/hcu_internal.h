@@ -31,6 +31,11 @@ struct hcu_apply_request {
   int (*prepared)(void *ctx, const struct hcu_apply_result *res, char *why,
                   size_t whysz);
   void *prepared_ctx;
+  int want_progress; /* progress=1: report slow steps as they happen */
+  /* Called by the engine with a line of progress for people (a step done,
+   * or once a second while it waits for the threads). May be 0. */
+  void (*progress)(void *ctx, const char *text);
+  void *progress_ctx;
 };
 
 struct hcu_apply_result {

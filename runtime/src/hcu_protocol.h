@@ -54,6 +54,11 @@ int hcu_control_check_dir(const char *dir, char *err, size_t errsz);
 
 /* Copies up to max log lines, oldest first; returns how many. */
 size_t hcu_log_copy(char (*out)[HCU_LOG_LINE_MAX], size_t max);
+/* One entry at a time (no 16 KiB copy): entries [*returned*, *end) are
+ * in the ring now; hcu_log_entry copies entry seq, or returns 0 if newer
+ * entries have overwritten it meanwhile. */
+unsigned long long hcu_log_oldest(unsigned long long *end);
+int hcu_log_entry(unsigned long long seq, char out[HCU_LOG_LINE_MAX]);
 
 /* ---- Percent codec ------------------------------------------------------*/
 

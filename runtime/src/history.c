@@ -20,11 +20,17 @@ struct hcu_history *hcu_history_new(const char *path) {
   return h;
 }
 
+/* Zeroed before they are freed: an entry points into its patch, and a
+ * stale copy in freed memory would keep a later load of the same patch
+ * from being unloaded (unload.c reads all memory for such pointers). */
 void hcu_history_free(struct hcu_history *h) {
   if (!h)
     return;
+  if (h->upd)
+    explicit_bzero(h->upd, (size_t)h->nupd * sizeof *h->upd);
   free(h->upd);
   free(h->path);
+  explicit_bzero(h, sizeof *h);
   free(h);
 }
 
@@ -47,6 +53,54 @@ struct hcu_history *hcu_history_pop(void) {
   if (h)
     top = h->prev;
   return h;
+}
+
+int hcu_history_unloaded;
+
+void hcu_history_remove(struct hcu_history *h) {
+  struct hcu_history **pp = &top, *above = NULL;
+  while (*pp && *pp != h) {
+    above = *pp;
+    pp = &(*pp)->prev;
+  }
+  if (!*pp)
+    return;
+  *pp = h->prev;
+  if (above)
+    above->prev_unloaded = 1;
+  hcu_history_unloaded++;
+}
+
+static struct hcu_history *orphans;
+
+void hcu_history_orphan(struct hcu_history *h) {
+  h->prev = orphans;
+  orphans = h;
+}
+
+struct hcu_history *hcu_history_orphans(void) {
+  return orphans;
+}
+
+void hcu_history_orphan_remove(struct hcu_history *h) {
+  struct hcu_history **pp = &orphans;
+  while (*pp && *pp != h)
+    pp = &(*pp)->prev;
+  if (*pp) {
+    *pp = h->prev;
+    hcu_history_unloaded++;
+  }
+}
+
+int hcu_history_owns(const void *addr) {
+  const char *a = addr;
+  for (const struct hcu_history *h = top; h; h = h->prev)
+    if (a >= (const char *)h && a < (const char *)(h + 1))
+      return 1;
+  for (const struct hcu_history *h = orphans; h; h = h->prev)
+    if (a >= (const char *)h && a < (const char *)(h + 1))
+      return 1;
+  return 0;
 }
 
 int hcu_history_threads(void) {

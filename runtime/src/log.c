@@ -25,6 +25,10 @@ static void log_parent(void) { pthread_mutex_unlock(&ring_lock); }
 static void log_child(void) { pthread_mutex_init(&ring_lock, NULL); }
 
 static void log_setup(void) {
+  /* The ring's pages are made resident now rather than one by one as it
+   * fills: its memory is a fixed cost from the start, not something that
+   * grows over the first updates (soak tests compare RSS). */
+  explicit_bzero(ring, sizeof ring);
   const char *v = getenv("HCU_VERBOSE");
   log_verbose = v && strcmp(v, "1") == 0;
   pthread_atfork(log_prepare, log_parent, log_child);
@@ -64,7 +68,9 @@ void hcu_log(const char *fmt, ...) {
       *p = ' ';
 
   pthread_mutex_lock(&ring_lock);
-  memcpy(ring[ring_total % HCU_LOG_ENTRIES], line, sizeof line);
+  /* strncpy pads with zeros: no stale stack bytes in the ring (unload.c
+   * reads all memory for pointers). */
+  strncpy(ring[ring_total % HCU_LOG_ENTRIES], line, sizeof line);
   ring_total++;
   pthread_mutex_unlock(&ring_lock);
 
@@ -84,4 +90,24 @@ size_t hcu_log_copy(char (*out)[HCU_LOG_LINE_MAX], size_t max) {
     memcpy(out[i], ring[(first + i) % HCU_LOG_ENTRIES], HCU_LOG_LINE_MAX);
   pthread_mutex_unlock(&ring_lock);
   return (size_t)n;
+}
+
+unsigned long long hcu_log_oldest(unsigned long long *end) {
+  hcu_log_init();
+  pthread_mutex_lock(&ring_lock);
+  *end = ring_total;
+  unsigned long long first =
+      ring_total < HCU_LOG_ENTRIES ? 0 : ring_total - HCU_LOG_ENTRIES;
+  pthread_mutex_unlock(&ring_lock);
+  return first;
+}
+
+int hcu_log_entry(unsigned long long seq, char out[HCU_LOG_LINE_MAX]) {
+  int ok;
+  pthread_mutex_lock(&ring_lock);
+  ok = seq < ring_total && ring_total - seq <= HCU_LOG_ENTRIES;
+  if (ok)
+    memcpy(out, ring[seq % HCU_LOG_ENTRIES], HCU_LOG_LINE_MAX);
+  pthread_mutex_unlock(&ring_lock);
+  return ok;
 }

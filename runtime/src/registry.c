@@ -1,5 +1,6 @@
 /* registry.c: the instrumented units of the program and of the patch being
  * loaded, and the current descriptor of every function key. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,19 @@ const struct hcu_func_desc *hcu_registry_by_entry(const void *fn) {
   return f;
 }
 
+/* The key as first registered: a string of the object that defined the
+ * function first (the program, for its own functions), which outlives the
+ * patches of later versions. */
+const char *hcu_registry_stable_key(const struct hcu_func_desc *d) {
+  const char *key = d ? d->key : NULL;
+  pthread_mutex_lock(&reg_lock);
+  struct fn_entry *e = key ? find_key(key) : NULL;
+  if (e)
+    key = e->key;
+  pthread_mutex_unlock(&reg_lock);
+  return key;
+}
+
 int hcu_registry_prepare(const struct hcu_unit_desc *list) {
   size_t n = 0;
   for (const struct hcu_unit_desc *u = list; u; u = u->next)
@@ -326,6 +340,27 @@ const char *hcu_registry_added_key(const struct hcu_unit_desc *list,
   return added;
 }
 
+/* Removes the program's units for which drop() says so (under reg_lock);
+ * the removed units' own links are left as they were. */
+static void unlink_units(int (*drop)(const struct hcu_unit_desc *, void *),
+                         void *ctx) {
+  struct hcu_unit_desc **pp = &units;
+  while (*pp) {
+    if (drop(*pp, ctx))
+      *pp = (*pp)->next;
+    else
+      pp = &(*pp)->next;
+  }
+  units_tail = pp;
+}
+
+static int in_list(const struct hcu_unit_desc *u, void *ctx) {
+  for (const struct hcu_unit_desc *p = ctx; p; p = p->next)
+    if (p == u)
+      return 1;
+  return 0;
+}
+
 void hcu_registry_revert(const struct hcu_unit_desc *list,
                          const struct hcu_fn_update *u, int n, int version) {
   pthread_mutex_lock(&reg_lock);
@@ -339,17 +374,54 @@ void hcu_registry_revert(const struct hcu_unit_desc *list,
     if (!in_units(list, tab[i].cur))
       tab[k++] = tab[i];
   ntab = k;
-  struct hcu_unit_desc **pp = &units;
-  while (*pp) {
-    int theirs = 0;
-    for (const struct hcu_unit_desc *p = list; p && !theirs; p = p->next)
-      theirs = p == *pp;
-    if (theirs)
-      *pp = (*pp)->next; /* list's own links are left as they were */
-    else
-      pp = &(*pp)->next;
-  }
-  units_tail = pp;
+  unlink_units(in_list, (void *)list);
   __atomic_store_n(&program_version, version, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&reg_lock);
+}
+
+/* ---- Unloading superseded patches (unload.c) ------------------------------*/
+
+static int in_range(const void *p, uintptr_t lo, uintptr_t hi) {
+  return (uintptr_t)p >= lo && (uintptr_t)p < hi;
+}
+
+const char *hcu_registry_in_range(uintptr_t lo, uintptr_t hi) {
+  const char *key = NULL;
+  pthread_mutex_lock(&reg_lock);
+  for (size_t i = 0; i < ntab && !key; i++) {
+    const struct hcu_func_desc *f = tab[i].cur;
+    if (in_range(f, lo, hi) || in_range(tab[i].entry, lo, hi) ||
+        in_range(tab[i].key, lo, hi) ||
+        (f->slot && in_range(__atomic_load_n(f->slot, __ATOMIC_ACQUIRE), lo,
+                             hi)))
+      key = tab[i].key;
+  }
+  pthread_mutex_unlock(&reg_lock);
+  return key;
+}
+
+int hcu_registry_owns(const void *addr) {
+  int owns = 0;
+  pthread_mutex_lock(&reg_lock);
+  owns = addr == (const void *)&units || addr == (const void *)&units_tail;
+  for (const struct hcu_unit_desc *u = units; u && !owns; u = u->next)
+    owns = addr == (const void *)&u->next;
+  pthread_mutex_unlock(&reg_lock);
+  return owns;
+}
+
+struct range {
+  uintptr_t lo, hi;
+};
+
+static int in_range_ctx(const struct hcu_unit_desc *u, void *ctx) {
+  const struct range *r = ctx;
+  return in_range(u, r->lo, r->hi);
+}
+
+void hcu_registry_forget_range(uintptr_t lo, uintptr_t hi) {
+  struct range r = {lo, hi};
+  pthread_mutex_lock(&reg_lock);
+  unlink_units(in_range_ctx, &r);
   pthread_mutex_unlock(&reg_lock);
 }

@@ -199,7 +199,9 @@ int hcu_wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
     return EAGAIN; /* what pthread_create reports for lack of resources */
   s->fn = start;
   s->arg = arg;
-  s->name = d->key;
+  /* Not d->key: d may be a patch's descriptor, and the name outlives it
+   * (a patch is unloaded once superseded, unload.c). */
+  s->name = hcu_registry_stable_key(d);
   int r = pthread_create(th, attr, trampoline, s);
   if (r != 0)
     free(s);

@@ -14,6 +14,7 @@
 #include "hcu_engine.h"
 #include "hcu_fault.h"
 #include "hcu_history.h"
+#include "hcu_unload.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
 #define REKILL_MS 2u
@@ -32,6 +33,7 @@ struct apply {
   uint64_t t_request;
   struct hcu_constraint_set *cons; /* the patch's safety constraints */
   uint64_t t_first;                /* first stop request */
+  uint64_t next_progress_us;       /* when to say again what it waits for */
   int late;                        /* a retry's release left a thread late */
   struct hcu_history *hist;           /* apply: pushed at the commit */
   struct hcu_patch_info revert_info;  /* revert: the newest update, reversed */
@@ -49,6 +51,24 @@ static int fail(struct apply *a, int code, const char *fmt, ...) {
   va_end(ap);
   return code;
 }
+
+/* A line of progress for the operator (hcuapply shows it on a terminal or
+ * with --verbose). Never called with the engine lock held: it writes to
+ * the control socket. */
+static void progress(struct apply *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void progress(struct apply *a, const char *fmt, ...) {
+  if (!a->req->progress)
+    return;
+  char line[1200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  a->req->progress(a->req->progress_ctx, line);
+}
+
+#define PROGRESS_EVERY_US 1000000u
 
 static unsigned timeout_of(const struct hcu_apply_request *req) {
   if (req->timeout_ms)
@@ -201,6 +221,22 @@ static int load_patch(struct apply *a) {
                 "cannot load %s: injected fault (HCU_FAULT=load); nothing was "
                 "changed",
                 path);
+  /* A reverted patch that stayed loaded (unload.c) would come back
+   * without its constructors, so without its units. */
+  void *again = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  int orphan = 0;
+  for (struct hcu_history *h = hcu_history_orphans(); h && again && !orphan;
+       h = h->prev)
+    orphan = h->handle == again;
+  if (again)
+    dlclose(again);
+  if (orphan) {
+    return fail(a, HCU_ERR_PATCH_LOAD,
+                "cannot load %s: the same file is still loaded (reverted, "
+                "but kept because the program may still use it: see "
+                "hcuapply status); apply a copy of it under another name",
+                path);
+  }
   int nbad = 0;
   hcu_registry_begin_load();
   dlerror();
@@ -259,6 +295,36 @@ static const char *state_name(int st) {
   return "?";
 }
 
+/* The threads that are not stopped, and why, for messages (under the
+ * engine lock). */
+static void describe_running(char *who, size_t size) {
+  size_t n = 0;
+  who[0] = '\0';
+  for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
+    if (t->state != HCU_T_PARKED && n < size) {
+      char how[160] = "", sig[128];
+      hcu_signals_describe(t, sig, sizeof sig);
+      if (sig[0])
+        snprintf(how, sizeof how, ", %s", sig);
+      else if (t->blocked_in)
+        snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
+      else if (t->held > 0)
+        snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
+                 t->held > 1 ? "es" : "");
+      n += (size_t)snprintf(who + n, size - n, "%s%s%s (tid %ld, %s%s)",
+                            n ? ", " : "",
+                            t->foreign ? "a thread libhcu did not start, "
+                                         "called back into "
+                                       : "",
+                            t->name, (long)t->tid, state_name(t->state), how);
+    }
+  int other = hcu_signals_unmanaged();
+  if (other > 0 && n < size)
+    snprintf(who + n, size - n,
+             "%s%d signal handler%s on threads libhcu does not manage",
+             n ? ", " : "", other, other > 1 ? "s" : "");
+}
+
 static int quiesce(struct apply *a) {
   pthread_mutex_lock(&hcu_eng.lock);
   __atomic_store_n(&hcu_eng.lazy, a->req->model == HCU_MODEL_LAZY,
@@ -277,43 +343,33 @@ static int quiesce(struct apply *a) {
   if (!a->t_first)
     a->t_first = a->t_request;
   uint64_t deadline = a->t_first + (uint64_t)a->timeout_ms * 1000u;
+  if (!a->next_progress_us)
+    a->next_progress_us = a->t_first + PROGRESS_EVERY_US;
 
   pthread_mutex_lock(&hcu_eng.lock);
   /* No update while a signal handler runs (signals.c): a stopped thread
    * runs none, but one on a thread we do not manage might. */
   while (hcu_threads_not_in(HCU_T_PARKED) > 0 || hcu_signals_running() > 0) {
-    if (hcu_now_us() >= deadline) {
-      char who[900] = "";
-      size_t n = 0;
-      for (struct hcu_thread *t = hcu_eng.threads; t; t = t->next)
-        if (t->state != HCU_T_PARKED && n < sizeof who) {
-          char how[160] = "", sig[128];
-          hcu_signals_describe(t, sig, sizeof sig);
-          if (sig[0])
-            snprintf(how, sizeof how, ", %s", sig);
-          else if (t->blocked_in)
-            snprintf(how, sizeof how, ", blocked in %s", t->blocked_in);
-          else if (t->held > 0)
-            snprintf(how, sizeof how, ", holding %d mutex%s", t->held,
-                     t->held > 1 ? "es" : "");
-          n += (size_t)snprintf(who + n, sizeof who - n,
-                                "%s%s%s (tid %ld, %s%s)", n ? ", " : "",
-                                t->foreign ? "a thread libhcu did not start, "
-                                             "called back into "
-                                           : "",
-                                t->name, (long)t->tid, state_name(t->state),
-                                how);
-        }
-      int other = hcu_signals_unmanaged();
-      if (other > 0 && n < sizeof who)
-        snprintf(who + n, sizeof who - n,
-                 "%s%d signal handler%s on threads libhcu does not manage",
-                 n ? ", " : "", other, other > 1 ? "s" : "");
+    uint64_t now = hcu_now_us();
+    /* Progress: only when this attempt itself waits (between attempts
+     * quiesce_allowed says what holds the update back). */
+    if (now >= deadline ||
+        (a->req->progress && now >= a->next_progress_us &&
+         now - a->t_request >= PROGRESS_EVERY_US)) {
+      char who[900];
+      describe_running(who, sizeof who);
       pthread_mutex_unlock(&hcu_eng.lock);
-      return fail(a, HCU_ERR_TIMEOUT,
-                  "not every thread reached an update point within %u ms: %s; "
-                  "nothing was changed",
-                  a->timeout_ms, who);
+      if (now >= deadline)
+        return fail(a, HCU_ERR_TIMEOUT,
+                    "not every thread reached an update point within %u ms: "
+                    "%s; nothing was changed",
+                    a->timeout_ms, who);
+      progress(a, "waiting for quiescence (%llu of %u ms): %s",
+               (unsigned long long)(now - a->t_first) / 1000u, a->timeout_ms,
+               who);
+      a->next_progress_us = now + PROGRESS_EVERY_US;
+      pthread_mutex_lock(&hcu_eng.lock);
+      continue;
     }
     /* One signal is enough (it stays pending while blocked); repeating it
      * costs nothing and covers a thread that drained a stale one. */
@@ -379,6 +435,7 @@ static int quiesce_allowed(struct apply *a) {
     }
     if (!logged++)
       hcu_log("update: %s; retrying until the timeout", why);
+
     uint64_t end = a->t_first + (uint64_t)a->timeout_ms * 1000u;
     if (hcu_now_us() + wait_ms * 1000u >= end)
       return held_back(a, unmapped, why);
@@ -389,6 +446,15 @@ static int quiesce_allowed(struct apply *a) {
                   "a thread did not resume in time between two attempts "
                   "(%s); nothing was changed",
                   why);
+    }
+    /* Said once the threads run again, never while they are stopped. */
+    if (a->req->progress && hcu_now_us() >= a->next_progress_us) {
+      progress(a, "waiting for %s (%llu of %u ms): %s",
+               unmapped ? "a thread state the mapping can continue from"
+                        : "the safety constraints",
+               (unsigned long long)(hcu_now_us() - a->t_first) / 1000u,
+               a->timeout_ms, why);
+      a->next_progress_us = hcu_now_us() + PROGRESS_EVERY_US;
     }
     struct timespec ts = {0, (long)wait_ms * 1000000L};
     nanosleep(&ts, NULL);
@@ -525,7 +591,7 @@ static int map_record(struct apply *a, const struct hcu_thread *t,
   if (rc == HCU_OK && x)
     rc = run_transformer(a, t, x, r, n);
   if (rc != HCU_OK) {
-    free(n);
+    hcu_record_free(n);
     return rc;
   }
   struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
@@ -577,7 +643,7 @@ static int map_equiv(struct apply *a, const struct hcu_thread *t, size_t i,
   if (rc == HCU_OK && x)
     rc = run_transformer(a, t, x, r, n);
   if (rc != HCU_OK) {
-    free(n);
+    hcu_record_free(n);
     return rc;
   }
   struct hcu_stack_frame_fields_s *nfields = hcu_record_fields(n);
@@ -692,7 +758,7 @@ static int map_frames(struct apply *a) {
                   r->fn->key);
       }
       if (rc == HCU_OK && hcu_recstack_push(&t->mapped, n) != 0) {
-        free(n);
+        hcu_record_free(n);
         rc = fail(a, HCU_ERR_NOMEM, "out of memory mapping frames");
       }
     }
@@ -880,6 +946,13 @@ static int load_revert(struct apply *a) {
                 "(HCU_datatype_reverse_transformations_function); apply a "
                 "patch to a new version instead",
                 i->new_version, i->base_version, map);
+  if (h->prev_unloaded)
+    return fail(a, HCU_ERR_UNSUPPORTED,
+                "cannot revert version %d -> %d: the patch of version %d was "
+                "unloaded after later updates replaced it (only the newest "
+                "update and the one below it keep their previous version's "
+                "code)",
+                i->new_version, i->base_version, i->base_version);
   const char *added = hcu_registry_added_key(h->units, h->upd, h->nupd);
   if (added)
     return fail(a, HCU_ERR_UNSUPPORTED,
@@ -903,19 +976,6 @@ static int load_revert(struct apply *a) {
   return HCU_OK;
 }
 
-/* After a committed revert: every thread has rebuilt in the previous
- * version's code, so the patch can go. A thread still rebuilding (late)
- * keeps it loaded: leaking a patch is better than unmapping live code. */
-static void unload_reverted(int late) {
-  struct hcu_history *h = hcu_history_pop();
-  if (late)
-    hcu_log("update: %s stays loaded (a thread was still rebuilding)",
-            h->path);
-  else if (dlclose(h->handle) != 0)
-    hcu_log("update: dlclose %s: %s", h->path, dlerror());
-  hcu_history_free(h);
-}
-
 int hcu_update_apply(const struct hcu_apply_request *req,
                      struct hcu_apply_result *res) {
   struct apply a = {.req = req, .res = res, .timeout_ms = timeout_of(req)};
@@ -934,8 +994,18 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   int rc = req->revert ? load_revert(&a) : load_patch(&a);
   if (rc == HCU_OK && !req->revert && !(a.hist = hcu_history_new(req->path)))
     rc = fail(&a, HCU_ERR_NOMEM, "out of memory recording the update");
-  if (rc == HCU_OK)
+  if (rc == HCU_OK) {
+    progress(&a, "%s version %d -> %d (%d function%s to switch); stopping "
+             "%d thread%s",
+             req->revert ? "reverting" : "patch loaded and checked:",
+             a.info->base_version, a.info->new_version, a.nupd,
+             a.nupd == 1 ? "" : "s", hcu_history_threads(),
+             hcu_history_threads() == 1 ? "" : "s");
     rc = quiesce_allowed(&a);
+  }
+  if (rc == HCU_OK && a.res->quiesce_us >= PROGRESS_EVERY_US)
+    progress(&a, "every thread stopped after %llu ms",
+             (unsigned long long)a.res->quiesce_us / 1000u);
   /* A dry run stops short of the transformers, unless it is part of a
    * family's dry run (two-phase): then it prepares in full like an update,
    * answers "prepared", and rolls back whatever the coordinator says. */
@@ -951,15 +1021,35 @@ int hcu_update_apply(const struct hcu_apply_request *req,
   int new_version = a.info ? a.info->new_version : 0; /* before dlclose */
   if (rc == HCU_OK)
     list_functions(&a);
-  if (committed)
+  struct hcu_unload *plan = NULL;
+  int planned = 0;
+  if (committed) {
     commit(&a);
+    /* Every thread is still stopped and will rebuild in the new code: the
+     * time to decide which older patches nothing uses any more. */
+    /* After a revert, the reverted patch goes the same way: unloaded
+     * once every thread has rebuilt in the previous code, unless program
+     * data may still point into it (a string literal of the new code
+     * stored in a global), or a thread is late. */
+    if (req->revert || req->model == HCU_MODEL_IMMEDIATE) {
+      hcu_unload_plan(&plan, req->revert ? hcu_history_top() : NULL);
+      planned = 1;
+    }
+  }
   int late = 0;
   if (a.quiesce_started)
     late = release(&a, committed ? HCU_DEC_COMMIT : HCU_DEC_ROLLBACK);
   if (!committed)
     unload(&a);
-  else if (req->revert)
-    unload_reverted(late);
+  if (committed && req->revert && !plan) {
+    /* No plan (out of memory): the reverted patch stays loaded. */
+    struct hcu_history *h = hcu_history_pop();
+    snprintf(h->kept, sizeof h->kept, "out of memory deciding whether it "
+                                      "can be unloaded");
+    hcu_history_orphan(h);
+  }
+  if (planned)
+    hcu_unload_finish(plan, late);
   pthread_mutex_lock(&hcu_eng.lock);
   hcu_eng.partial = NULL;
   hcu_eng.npartial = 0;

@@ -16,9 +16,7 @@ client must have seen every letter exactly once, in the shapes of versions
 1, 2, 3, 2, 3. Prints PASS, or FAIL: reason (exit 1).
 """
 
-import argparse
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -26,20 +24,10 @@ import sys
 import ops_lib as ol
 
 
-def on_alarm(signum, frame):
-    raise ol.Timeout("the test ran out of time")
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hcu-cc", required=True)
-    ap.add_argument("--hcuapply", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args(argv)
+    args = ol.parse_args(__doc__, argv)
     deadline = ol.Deadline(150.0)
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(155)
+    ol.start_alarm(150.0)
     client = ol.load_client(args.src)
     srv = None
     failures = []
@@ -149,9 +137,7 @@ def main(argv=None):
     except (ol.TestFailure, ol.Timeout) as e:
         failures.insert(0, str(e))
     finally:
-        signal.alarm(0)
-        if srv is not None:
-            srv.stop()
+        ol.stop_and_show(srv, show=False)
     if failures:
         for f in failures[1:]:
             print(f"  also: {f}")

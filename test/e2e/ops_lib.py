@@ -142,3 +142,46 @@ def json_of(res):
         return json.loads(res.stdout)
     except ValueError:
         raise TestFailure(f"not one JSON object on stdout: {res.stdout!r}")
+
+
+def parse_args(doc, argv=None, extra=None):
+    """The arguments every operator test takes (--hcu-cc, --hcuapply, --src,
+    --work); extra(parser) adds its own."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    for name in ("--hcu-cc", "--hcuapply", "--src", "--work"):
+        ap.add_argument(name, required=True)
+    if extra:
+        extra(ap)
+    return ap.parse_args(argv)
+
+
+def _on_alarm(signum, frame):
+    raise Timeout("the test ran out of time")
+
+
+def start_alarm(seconds):
+    """A SIGALRM that raises Timeout a little after the test's deadline."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(int(seconds) + 5)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise TestFailure(f"no VmRSS for pid {pid}")
+
+
+def stop_and_show(srv, show=True):
+    """Cancels the alarm, stops the server (if any) and, with show, prints
+    the last lines of its stderr."""
+    signal.alarm(0)
+    if srv is None:
+        return
+    text = srv.stop()
+    if show and text.strip():
+        print("server stderr (last lines):")
+        for line in text.strip().splitlines()[-5:]:
+            print("    " + line)

@@ -15,9 +15,7 @@ update is within 64 KiB of its RSS after the first update of the same kind
 or FAIL: reason (exit 1).
 """
 
-import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -27,38 +25,21 @@ import ops_lib as ol
 RSS_SLACK_KIB = 64
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise ol.TestFailure(f"no VmRSS for pid {pid}")
-
-
-def on_alarm(signum, frame):
-    raise ol.Timeout("the test ran out of time")
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hcu-cc", required=True)
-    ap.add_argument("--hcuapply", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--updates", type=int,
-                    default=int(os.environ.get("HCU_SOAK_UPDATES", "200")))
-    ap.add_argument("--no-rss-check", action="store_true",
-                    help="print RSS but do not compare it (sanitizer builds: "
-                    "ASan's quarantine keeps freed memory resident)")
-    args = ap.parse_args(argv)
+    def extra(ap):
+        ap.add_argument("--updates", type=int,
+                        default=int(os.environ.get("HCU_SOAK_UPDATES", "200")))
+        ap.add_argument("--no-rss-check", action="store_true",
+                        help="print RSS but do not compare it (sanitizer builds: "
+                        "ASan's quarantine keeps freed memory resident)")
+    args = ol.parse_args(__doc__, argv, extra)
     n = args.updates
     if n < 4 or n % 2:
         print("FAIL: --updates must be an even number >= 4")
         return 1
     timeout = 120.0 + 0.5 * n
     deadline = ol.Deadline(timeout)
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(int(timeout) + 5)
+    ol.start_alarm(timeout)
     client = ol.load_client(args.src)
     srv = None
     t_start = time.monotonic()
@@ -89,7 +70,7 @@ def main(argv=None):
                 raise ol.TestFailure(f"update {i} ({'apply' if i % 2 else 'revert'}) "
                                      f"failed, exit {res.returncode}: {res.stderr.strip()}")
             if i in (1, 2, n - 1, n):
-                rss[i] = rss_kib(srv.pid)
+                rss[i] = ol.rss_kib(srv.pid)
             if i % 50 == 0:
                 # Letters keep coming during the soak, not only at its end.
                 srv.wait_letters(1, f"after update {i}")
@@ -135,13 +116,7 @@ def main(argv=None):
         print(f"FAIL: {e}")
         return 1
     finally:
-        signal.alarm(0)
-        if srv is not None:
-            text = srv.stop()
-            if text.strip():
-                print("server stderr (last lines):")
-                for line in text.strip().splitlines()[-5:]:
-                    print("    " + line)
+        ol.stop_and_show(srv)
     print("PASS")
     return 0
 

@@ -48,3 +48,5 @@ const char *hcu_build_id(void) { return "0123456789abcdef"; }
 /* The update history (history.c): empty in these tests. */
 struct hcu_history *hcu_history_top(void) { return 0; }
 int hcu_history_threads(void) { return 1; }
+int hcu_history_unloaded;
+struct hcu_history *hcu_history_orphans(void) { return 0; }

@@ -244,6 +244,9 @@ void hcu_registry_revert(const struct hcu_unit_desc *units,
 const char *hcu_registry_in_range(uintptr_t lo, uintptr_t hi);
 /* 1 if addr is one of the registry's links between units. */
 int hcu_registry_owns(const void *addr);
+/* Nonzero only in the child that checks for pointers into patches
+ * (unload.c): one thread, locks not taken. */
+extern int hcu_in_snapshot;
 /* Forgets the program's units that lie in [lo, hi) (an unloaded patch). */
 void hcu_registry_forget_range(uintptr_t lo, uintptr_t hi);
 

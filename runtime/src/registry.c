@@ -402,11 +402,15 @@ const char *hcu_registry_in_range(uintptr_t lo, uintptr_t hi) {
 
 int hcu_registry_owns(const void *addr) {
   int owns = 0;
-  pthread_mutex_lock(&reg_lock);
+  /* In the unload check's snapshot child there is one thread, and the
+   * lock may have been copied held. */
+  if (!hcu_in_snapshot)
+    pthread_mutex_lock(&reg_lock);
   owns = addr == (const void *)&units || addr == (const void *)&units_tail;
   for (const struct hcu_unit_desc *u = units; u && !owns; u = u->next)
     owns = addr == (const void *)&u->next;
-  pthread_mutex_unlock(&reg_lock);
+  if (!hcu_in_snapshot)
+    pthread_mutex_unlock(&reg_lock);
   return owns;
 }
 

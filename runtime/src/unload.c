@@ -25,6 +25,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <link.h>
@@ -33,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hcu_engine.h"
@@ -75,6 +78,10 @@ struct cand {
 struct hcu_unload {
   struct cand *c;
   int n;
+  /* The pointer check runs in a snapshot child (snapshot_scan): its pid
+   * and the pipe its verdicts come back on, or -1. */
+  pid_t child;
+  int fd;
 };
 
 static void keep(struct cand *c, const char *fmt, ...)
@@ -238,6 +245,15 @@ struct scan {
  * thread stopped, which keeps the lists as they are. */
 static int in_old_records(uintptr_t at) {
   int in = 0;
+  if (hcu_in_snapshot) { /* the child: one thread, nothing changes */
+    for (struct hcu_thread *t = hcu_eng.threads; t && !in; t = t->next)
+      for (size_t i = 0; i < t->recs.n && !in; i++) {
+        const struct hcu_record *r = t->recs.v[i];
+        in = at >= (uintptr_t)r &&
+             at < (uintptr_t)r->locals + (uintptr_t)r->locals_size;
+      }
+    return in;
+  }
   pthread_mutex_lock(&hcu_eng.lock);
   for (struct hcu_thread *t = hcu_eng.threads; t && !in; t = t->next)
     for (size_t i = 0; i < t->recs.n && !in; i++) {
@@ -460,6 +476,94 @@ static void add_cand(struct hcu_unload *u, struct hcu_history *h, int kind,
     read_elf(c, lm->l_name);
 }
 
+/* ---- The pointer check, off the pause --------------------------------------
+ * Reading the whole writable memory takes milliseconds (1.6 ms for the
+ * alphabet server, far more for a large heap), too long for the update's
+ * pause. So the runtime takes a copy-on-write snapshot of the process at
+ * this moment, every program thread stopped, with a raw clone (no fork
+ * handlers run, and no SIGCHLD: the program's wait() calls never see it),
+ * and lets the threads go; the child reads the snapshot and sends one
+ * verdict per candidate down a pipe, which hcu_unload_finish reads after
+ * the release. The snapshot is enough: after it, no thread can make a new
+ * pointer into a candidate (none runs its code, no symbol resolves to it),
+ * only copy one that already existed, and the snapshot holds every one.
+ * The pause pays for the clone (copying page tables), not the scan. */
+int hcu_in_snapshot;
+
+static void snapshot_scan(struct scan *s) {
+  struct hcu_unload *u = s->u;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    keep_all(u, "the pointer check could not start (pipe: %s)",
+             strerror(errno));
+    return;
+  }
+  long pid = syscall(SYS_clone, 0L /* no exit signal */, 0L, 0L, 0L, 0L);
+  if (pid == 0) {
+    hcu_in_snapshot = 1;
+    close(fds[0]);
+    scan_memory(s);
+    for (int i = 0; i < u->n; i++) {
+      const char *p = u->c[i].why;
+      size_t left = sizeof u->c[i].why;
+      while (left > 0) {
+        ssize_t w = write(fds[1], p, left);
+        if (w < 0 && errno == EINTR)
+          continue;
+        if (w <= 0)
+          _exit(1);
+        p += w;
+        left -= (size_t)w;
+      }
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    keep_all(u, "the pointer check could not start (clone: %s)",
+             strerror(errno));
+    return;
+  }
+  u->child = (pid_t)pid;
+  u->fd = fds[0];
+}
+
+/* After the release: the child's verdicts. Anything short of all of them
+ * keeps every candidate the check was about. */
+static void snapshot_verdicts(struct hcu_unload *u) {
+  if (u->child <= 0)
+    return;
+  int ok = 1;
+  for (int i = 0; i < u->n && ok; i++) {
+    char why[sizeof u->c[i].why];
+    size_t got = 0;
+    while (got < sizeof why) {
+      ssize_t r = read(u->fd, why + got, sizeof why - got);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      got += (size_t)r;
+    }
+    if (got < sizeof why) {
+      ok = 0;
+      break;
+    }
+    if (!u->c[i].why[0] && why[0]) {
+      why[sizeof why - 1] = '\0';
+      memcpy(u->c[i].why, why, sizeof why);
+    }
+  }
+  close(u->fd);
+  int status = 0;
+  while (waitpid(u->child, &status, __WCLONE) < 0 && errno == EINTR)
+    ;
+  if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    keep_all(u, "%s", "the pointer check did not finish");
+  u->child = -1;
+}
+
 void hcu_unload_plan(struct hcu_unload **out, struct hcu_history *reverted) {
   *out = NULL;
   struct hcu_history *top = hcu_history_top();
@@ -479,6 +583,8 @@ void hcu_unload_plan(struct hcu_unload **out, struct hcu_history *reverted) {
     hcu_log("unload: out of memory; superseded patches stay loaded");
     return;
   }
+  u->child = -1;
+  u->fd = -1;
   const char *env = getenv("HCU_UNLOAD");
   int never = env && strcmp(env, "0") == 0;
   if (reverted)
@@ -509,13 +615,8 @@ void hcu_unload_plan(struct hcu_unload **out, struct hcu_history *reverted) {
           s.nsps < (int)(sizeof s.sps / sizeof *s.sps))
         s.sps[s.nsps++] = t->park_sp;
     pthread_mutex_unlock(&hcu_eng.lock);
-    scan_memory(&s);
+    snapshot_scan(&s);
   }
-  /* The units of a patch that goes are forgotten now, while every thread
-   * is stopped. */
-  for (int i = 0; i < u->n; i++)
-    if (!u->c[i].why[0])
-      hcu_registry_forget_range(u->c[i].lo, u->c[i].hi);
   *out = u;
 }
 
@@ -598,6 +699,12 @@ void hcu_unload_finish(struct hcu_unload *u, int late) {
     drop_clean_pages(top->prev->handle);
   if (!u)
     return;
+  snapshot_verdicts(u);
+  /* The units of a patch that goes: nothing can reach them (no code,
+   * symbol or pointer uses the patch). */
+  for (int i = 0; i < u->n; i++)
+    if (!u->c[i].why[0])
+      hcu_registry_forget_range(u->c[i].lo, u->c[i].hi);
   int unloaded = 0;
   for (int i = 0; i < u->n; i++) {
     struct cand *c = &u->c[i];

@@ -32,6 +32,7 @@ import hcudiff  # noqa: E402
 from hcudiff import run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RUNTIME_DIR = os.path.join("/tmp", "hcu-debsrc-%d" % os.getpid())  # control sockets
 
 LUA_CFLAGS = ["-std=gnu99", "-O2", "-Wall", "-Wextra", "-DLUA_COMPAT_5_3", "-DLUA_USE_LINUX"]
 LUA_LIBS = ["-Wl,-E", "-lm", "-ldl"]
@@ -58,7 +59,7 @@ class Program:
 
     def __init__(self, a, summary, pkg):
         self.a, self.summary, self.pkg = a, summary, pkg
-        self.runtime_dir = os.path.join("/tmp", "hcu-debsrc-%d" % os.getpid())
+        self.runtime_dir = RUNTIME_DIR
 
     def cc(self, kind):
         if kind == "plain":
@@ -133,7 +134,9 @@ class Program:
         self.summary.count("%s: runs compared" % self.pkg)
         if p.timed_out:
             hcudiff.die("%s: the plain build timed out on %s" % (self.pkg, name))
-        h = go(hcu_exe, hcudiff.hcu_env(runtime_dir=self.runtime_dir))
+        env = hcudiff.hcu_env(runtime_dir=self.runtime_dir)
+        env.pop("HCU_VERBOSE", None)  # the runtime would log to the program's stderr
+        h = go(hcu_exe, env)
         label = "%s/%s" % (self.pkg, name)
         # The programs name themselves (argv[0]) in some messages.
         herr = h.err.replace(hcu_exe, plain_exe)
@@ -270,6 +273,7 @@ def main():
         t = time.monotonic()
         sqlite(a, summary)
         timings.append("sqlite %.0f s" % (time.monotonic() - t))
+    shutil.rmtree(RUNTIME_DIR, ignore_errors=True)
     hcudiff.log(summary.render())
     hcudiff.log("  time: %.0f s (%s), %d jobs" % (time.monotonic() - t0, ", ".join(timings), a.jobs))
     if summary.nfailed():

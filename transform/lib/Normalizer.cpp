@@ -69,6 +69,13 @@ private:
   // One statement's rewrite in progress.
   std::string Decls; // temporaries, declared before the statement
   bool Bad = false;  // something could not be mapped to text: leave it
+  // While a declaration's initializer is hoisted: the uses of the variable
+  // in it that are never evaluated (`T *p = f(sizeof *p);`), and what
+  // replaces them, since the hoisted work comes before the declaration.
+  std::vector<const DeclRefExpr *> SelfRefs;
+  std::string SelfText;
+  void findSelfRefs(const Stmt *S, const VarDecl *VD, bool Unevaluated);
+  void setSelf(const VarDecl *VD);
 
   // ---- text ----
   CharSourceRange range(const Stmt *S) const {
@@ -84,6 +91,8 @@ private:
       Bad = true;
       return "";
     }
+    if (!SelfRefs.empty())
+      return substitute(S, {});
     return text(CR);
   }
   std::string substitute(const Stmt *S,
@@ -143,6 +152,25 @@ std::string StmtNormalizer::substitute(
   unsigned Pos = SM.getFileOffset(Whole.getBegin());
   unsigned End = SM.getFileOffset(Whole.getEnd());
   StringRef Buf = SM.getBufferData(SM.getFileID(Whole.getBegin()));
+  // Self-references in the copied text (not in a child's own text).
+  for (const DeclRefExpr *DR : SelfRefs) {
+    CharSourceRange CR = range(DR);
+    if (CR.isInvalid()) {
+      Bad = true;
+      return "";
+    }
+    unsigned B = SM.getFileOffset(CR.getBegin());
+    if (B < Pos || B >= End)
+      continue;
+    bool InChild = false;
+    for (const auto &Sub : Subs) {
+      CharSourceRange SR = range(Sub.first);
+      InChild |= SR.isValid() && SM.getFileOffset(SR.getBegin()) <= B &&
+                 B < SM.getFileOffset(SR.getEnd());
+    }
+    if (!InChild)
+      Subs.push_back({DR, SelfText});
+  }
   std::sort(Subs.begin(), Subs.end(), [&](const auto &A, const auto &B) {
     return SM.isBeforeInTranslationUnit(A.first->getBeginLoc(),
                                         B.first->getBeginLoc());
@@ -455,6 +483,7 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
     if (!VD || !VD->getInit())
       return text(DS);
+    setSelf(VD);
     std::string Init = gen(VD->getInit(), Pre);
     return substitute(DS, {{VD->getInit(), Init}});
   }
@@ -478,6 +507,7 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     OS.flush();
     if (const Expr *I = VD->getInit()) {
       std::string IPre;
+      setSelf(VD);
       std::string V = gen(I, IPre);
       One += " = " + V;
       Out += IPre;
@@ -485,6 +515,33 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     Out += One + "; ";
   }
   return Out;
+}
+
+void StmtNormalizer::findSelfRefs(const Stmt *S, const VarDecl *VD,
+                                  bool Unevaluated) {
+  if (!S)
+    return;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(S); DR && DR->getDecl() == VD) {
+    if (Unevaluated)
+      SelfRefs.push_back(DR);
+    return; // an evaluated use (`&x`) stays in the declaration's own text
+  }
+  Unevaluated |= isa<UnaryExprOrTypeTraitExpr>(S);
+  for (const Stmt *C : S->children())
+    findSelfRefs(C, VD, Unevaluated);
+}
+
+/// Prepares the hoisting of VD's initializer (see SelfRefs).
+void StmtNormalizer::setSelf(const VarDecl *VD) {
+  SelfRefs.clear();
+  if (!VD || !VD->getInit())
+    return;
+  findSelfRefs(VD->getInit(), VD, false);
+  std::string Why;
+  if (!SelfRefs.empty() && !isSpellableAtFileScope(VD->getType(), Why) &&
+      Why.find("unnamed") != std::string::npos)
+    Bad = true;
+  SelfText = "(*(__typeof__(" + spellType(VD->getType(), Ctx) + ") *)0)";
 }
 
 // ---- statements -----------------------------------------------------------
@@ -554,10 +611,12 @@ void StmtNormalizer::normalizeDecl(const DeclStmt *DS) {
   if (CE && interesting(CE) && !work(CE->getCallee())) {
     if (cleanCall(CE))
       return;
+    setSelf(VD);
     Text = substitute(DS, {{CE, genCall(CE, Pre)}});
   } else {
     Text = declText(DS, Pre);
   }
+  SelfRefs.clear();
   CharSourceRange CR = range(DS);
   if (Bad || CR.isInvalid())
     return;

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
+#include "CondFreezer.h"
 #include "Fingerprint.h"
 #include "Instrumenter.h"
 #include "Normalizer.h"
@@ -38,8 +39,10 @@ struct RoundResult {
 class RoundConsumer : public ASTConsumer {
 public:
   RoundConsumer(const TransformOptions &Opts, RoundResult &Res,
-                std::unique_ptr<syntax::TokenCollector> Collector)
-      : Opts(Opts), Res(Res), Collector(std::move(Collector)) {}
+                std::unique_ptr<syntax::TokenCollector> Collector,
+                std::shared_ptr<CondRecord> Conds)
+      : Opts(Opts), Res(Res), Collector(std::move(Collector)),
+        Conds(std::move(Conds)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred()) {
@@ -49,6 +52,12 @@ public:
     syntax::TokenBuffer TB = std::move(*Collector).consume();
     if (Res.Round == 0 && !Opts.NormalizeOnly)
       Res.Fingerprint = fingerprintUnit(Ctx, TB);
+    // Round 0 of a file with #if groups in function bodies only freezes them
+    // (CondFreezer.h): the next round parses what the real compiler will.
+    if (Conds && freezeConditionals(Ctx, *Conds, Res.NewText)) {
+      Res.Normalized = true;
+      return;
+    }
     if (Res.Round < MaxRounds &&
         normalizeRound(Ctx, TB, Res.Round, Res.NewText)) {
       Res.Normalized = true;
@@ -69,6 +78,7 @@ private:
   const TransformOptions &Opts;
   RoundResult &Res;
   std::unique_ptr<syntax::TokenCollector> Collector;
+  std::shared_ptr<CondRecord> Conds; // round 0 only
 };
 
 class RoundAction : public ASTFrontendAction {
@@ -79,7 +89,11 @@ public:
                                                  StringRef) override {
     auto Collector =
         std::make_unique<syntax::TokenCollector>(CI.getPreprocessor());
-    return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector));
+    std::shared_ptr<CondRecord> Conds;
+    if (Res.Round == 0)
+      Conds = recordConditionals(CI.getPreprocessor());
+    return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector),
+                                           std::move(Conds));
   }
 
 private:

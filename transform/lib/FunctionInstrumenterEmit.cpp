@@ -482,7 +482,9 @@ void FunctionInstrumenter::emitPreBlock() {
       R.ReplaceText(L, Lexer::MeasureTokenLength(L, SM, Ctx.getLangOpts()),
                     "unused");
   }
-  R.ReplaceText(FnLoc, Fn.size(), implName(FD, Unit.Opts.Version));
+  // The name as written: a macro that expands to it is replaced whole.
+  R.ReplaceText(FnLoc, Lexer::MeasureTokenLength(FnLoc, SM, Ctx.getLangOpts()),
+                implName(FD, Unit.Opts.Version));
 }
 
 /// Declarations, once per unit, of this function's slot, of the slots of

@@ -122,7 +122,7 @@ private:
   std::string genBinaryConditional(const BinaryConditionalOperator *BC,
                                    std::string &Pre);
   std::string assignTo(const std::string &T, QualType Ty,
-                       const std::string &V);
+                       std::string V, const Expr *E = nullptr);
   std::string genStmtExpr(const StmtExpr *SE, std::string &Pre);
   std::string genTop(const Expr *E, std::string &Pre, bool ForValue);
   std::string declText(const DeclStmt *DS, std::string &Pre);
@@ -399,14 +399,22 @@ std::string StmtNormalizer::genConditional(const ConditionalOperator *CO,
     return "((void)0)";
   }
   std::string T = temp(CO->getType(), CO);
-  Pre += "if (" + C + ") { " + TPre + assignTo(T, CO->getType(), Tv) +
-         " } else { " + FPre + assignTo(T, CO->getType(), Fv) + " } ";
+  Pre += "if (" + C + ") { " + TPre +
+         assignTo(T, CO->getType(), Tv, CO->getTrueExpr()) + " } else { " +
+         FPre + assignTo(T, CO->getType(), Fv, CO->getFalseExpr()) + " } ";
   return T;
 }
 
 /// `T = V;`, or a copy when T's type cannot be assigned (a const member).
+/// E is what V is the text of: a comma expression left as written
+/// (`c ? (*p = b), 1 : f()`, SQLite's putVarint32) is parenthesized, or
+/// `T = x, 1` would assign x.
 std::string StmtNormalizer::assignTo(const std::string &T, QualType Ty,
-                                     const std::string &V) {
+                                     std::string V, const Expr *E) {
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(
+          E ? E->IgnoreImpCasts() : nullptr);
+      BO && BO->getOpcode() == BO_Comma)
+    V = "(" + V + ")";
   if (!needsMemcpy(Ty.getUnqualifiedType()))
     return T + " = " + V + ";";
   return "{ __typeof__(" + T + ") hcu_v = " + V +
@@ -432,7 +440,8 @@ std::string StmtNormalizer::genBinaryConditional(
   }
   std::string T = temp(BC->getType(), BC);
   Pre += "if (" + Held + ") { " + assignTo(T, BC->getType(), Held) +
-         " } else { " + FPre + assignTo(T, BC->getType(), Fv) + " } ";
+         " } else { " + FPre + assignTo(T, BC->getType(), Fv, BC->getFalseExpr()) +
+         " } ";
   return T;
 }
 

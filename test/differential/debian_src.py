@@ -138,6 +138,7 @@ class Program:
         env.pop("HCU_VERBOSE", None)  # the runtime would log to the program's stderr
         h = go(hcu_exe, env)
         label = "%s/%s" % (self.pkg, name)
+        hcudiff.log("  ran %s: plain %.1f s, hcu %.1f s" % (label, p.secs, h.secs))
         # The programs name themselves (argv[0]) in some messages.
         herr = h.err.replace(hcu_exe, plain_exe)
         if h.timed_out:
@@ -205,6 +206,7 @@ def sqlite_amalgamation(a):
     shutil.rmtree(gen, ignore_errors=True)
     os.makedirs(gen)
     hcudiff.log("sqlite: generating the amalgamation in %s" % gen)
+    t0 = time.monotonic()
     r = run([os.path.join(a.sqlite_src, "configure"), "--disable-tcl", "--disable-readline"],
             timeout=600, cwd=gen)
     if r.rc != 0:
@@ -212,6 +214,7 @@ def sqlite_amalgamation(a):
     r = run(["make", "-j%d" % a.jobs, "sqlite3.c", "shell.c"], timeout=1800, cwd=gen)
     if r.rc != 0:
         hcudiff.die("make sqlite3.c shell.c failed: %s" % r.err[-2000:])
+    hcudiff.log("  sqlite: amalgamation generated in %.0f s" % (time.monotonic() - t0))
     open(stamp, "w").close()
     return gen
 

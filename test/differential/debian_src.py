@@ -32,6 +32,7 @@ import hcudiff  # noqa: E402
 from hcudiff import run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RUNTIME_DIR = os.path.join("/tmp", "hcu-debsrc-%d" % os.getpid())  # control sockets
 
 LUA_CFLAGS = ["-std=gnu99", "-O2", "-Wall", "-Wextra", "-DLUA_COMPAT_5_3", "-DLUA_USE_LINUX"]
 LUA_LIBS = ["-Wl,-E", "-lm", "-ldl"]
@@ -58,7 +59,7 @@ class Program:
 
     def __init__(self, a, summary, pkg):
         self.a, self.summary, self.pkg = a, summary, pkg
-        self.runtime_dir = os.path.join("/tmp", "hcu-debsrc-%d" % os.getpid())
+        self.runtime_dir = RUNTIME_DIR
 
     def cc(self, kind):
         if kind == "plain":
@@ -133,8 +134,11 @@ class Program:
         self.summary.count("%s: runs compared" % self.pkg)
         if p.timed_out:
             hcudiff.die("%s: the plain build timed out on %s" % (self.pkg, name))
-        h = go(hcu_exe, hcudiff.hcu_env(runtime_dir=self.runtime_dir))
+        env = hcudiff.hcu_env(runtime_dir=self.runtime_dir)
+        env.pop("HCU_VERBOSE", None)  # the runtime would log to the program's stderr
+        h = go(hcu_exe, env)
         label = "%s/%s" % (self.pkg, name)
+        hcudiff.log("  ran %s: plain %.1f s, hcu %.1f s" % (label, p.secs, h.secs))
         # The programs name themselves (argv[0]) in some messages.
         herr = h.err.replace(hcu_exe, plain_exe)
         if h.timed_out:
@@ -202,6 +206,7 @@ def sqlite_amalgamation(a):
     shutil.rmtree(gen, ignore_errors=True)
     os.makedirs(gen)
     hcudiff.log("sqlite: generating the amalgamation in %s" % gen)
+    t0 = time.monotonic()
     r = run([os.path.join(a.sqlite_src, "configure"), "--disable-tcl", "--disable-readline"],
             timeout=600, cwd=gen)
     if r.rc != 0:
@@ -209,6 +214,7 @@ def sqlite_amalgamation(a):
     r = run(["make", "-j%d" % a.jobs, "sqlite3.c", "shell.c"], timeout=1800, cwd=gen)
     if r.rc != 0:
         hcudiff.die("make sqlite3.c shell.c failed: %s" % r.err[-2000:])
+    hcudiff.log("  sqlite: amalgamation generated in %.0f s" % (time.monotonic() - t0))
     open(stamp, "w").close()
     return gen
 
@@ -226,19 +232,21 @@ def sqlite(a, summary):
     amalg = [os.path.join(gen, "sqlite3.c")]
     hcudiff.log("sqlite: building %s (sqlite3.c is %d lines)" % (
         a.sqlite_src, sum(1 for _ in open(amalg[0], errors="replace"))))
-    built = {}
-    for kind in ("plain", "hcu"):
+    def build_kind(kind):
         d = os.path.join(out, kind)
         objs = p.compile_all(kind, amalg, cflags, d)
         if objs is None:
-            built[kind] = (None, None)
-            continue
+            return None, None
         obj = objs[0]
         shell = p.build(kind, [os.path.join(gen, "shell.c")], cflags, SQLITE_LIBS,
                         os.path.join(d, "shell"), "sqlite3", extra_objs=[obj])
         st = p.build(kind, [speedtest], cflags, SQLITE_LIBS, os.path.join(d, "speedtest"),
                      "speedtest1", extra_objs=[obj]) if os.path.exists(speedtest) else None
-        built[kind] = (shell, st)
+        return shell, st
+    # Both builds at once: the instrumented sqlite3.c (about 4 times the
+    # text) is the longest compile of the whole test.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        built = dict(zip(("plain", "hcu"), ex.map(build_kind, ("plain", "hcu"))))
     scripts = sorted(glob.glob(os.path.join(HERE, "sql", "*.sql")))
     summary.count("sqlite: scripts (+ speedtest1)", len(scripts) + 1)
     (pshell, pst), (hshell, hst) = built["plain"], built["hcu"]
@@ -262,14 +270,21 @@ def main():
         os.path.basename(x) for x in (a.lua_src, a.sqlite_src) if x))
     t0 = time.monotonic()
     timings = []
-    if a.lua_src:
+
+    def timed(name, fn):
         t = time.monotonic()
-        lua(a, summary)
-        timings.append("lua %.0f s" % (time.monotonic() - t))
-    if a.sqlite_src:
-        t = time.monotonic()
-        sqlite(a, summary)
-        timings.append("sqlite %.0f s" % (time.monotonic() - t))
+        fn(a, summary)
+        timings.append("%s %.0f s" % (name, time.monotonic() - t))
+    # Lua builds and runs while SQLite's long compiles go on.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        futures = []
+        if a.sqlite_src:
+            futures.append(ex.submit(timed, "sqlite", sqlite))
+        if a.lua_src:
+            futures.append(ex.submit(timed, "lua", lua))
+        for f in futures:
+            f.result()
+    shutil.rmtree(RUNTIME_DIR, ignore_errors=True)
     hcudiff.log(summary.render())
     hcudiff.log("  time: %.0f s (%s), %d jobs" % (time.monotonic() - t0, ", ".join(timings), a.jobs))
     if summary.nfailed():

@@ -49,8 +49,10 @@ fetch() {
     ensure_deb_src >&2
     rm -rf "$dir" && mkdir -p "$dir"
     echo "debian_src: apt-get source $pkg" >&2
+    local t0=$SECONDS
     (cd "$dir" && apt-get source -qq "$pkg" >fetch.log 2>&1) \
       || { cat "$dir/fetch.log" >&2; fail "apt-get source $pkg failed"; }
+    echo "debian_src: fetched $pkg in $((SECONDS - t0)) s" >&2
     touch "$dir/.fetched"
   fi
   local src

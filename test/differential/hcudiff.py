@@ -82,7 +82,9 @@ def hcu_env(base=None, runtime_dir=None):
     # Every diagnostic, not the first 20: the summary counts them all.
     env["HCU_TRANSFORM_FLAGS"] = (env.get("HCU_TRANSFORM_FLAGS", "") + " -ferror-limit=0").strip()
     if runtime_dir:
-        os.makedirs(runtime_dir, exist_ok=True)
+        # The runtime refuses a socket directory open to others.
+        os.makedirs(runtime_dir, mode=0o700, exist_ok=True)
+        os.chmod(runtime_dir, 0o700)
         env["HCU_RUNTIME_DIR"] = runtime_dir
     return env
 

@@ -154,7 +154,11 @@ void FunctionInstrumenter::checkShadowing() {
 }
 
 bool FunctionInstrumenter::checkSignature() {
-  if (FD->getLocation().isMacroID()) {
+  // `#define re_match sqlite3re_match` (SQLite's shell.c), then
+  // `static int re_match(...)`: the macro's one token is the name to rename.
+  CharSourceRange NameRange = SM.getExpansionRange(FD->getLocation());
+  if (FD->getLocation().isMacroID() &&
+      (!NameRange.isTokenRange() || NameRange.getBegin() != NameRange.getEnd())) {
     Unit.error(FnLoc, "the name of function '" + Fn +
                           "' comes from a macro expansion; hcu cannot rename "
                           "it");

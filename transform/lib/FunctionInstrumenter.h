@@ -156,6 +156,9 @@ private:
   std::map<std::string, int> NameCount;
   std::vector<const clang::ParmVarDecl *> ArenaParams;
   bool HasArena = false, NeedRv = false;
+  // File offsets [begin, end) of the declaration text emitArenaDecl removed
+  // (`T x[sizeof y]` of `T x[sizeof y] = ...`): no use in it is rewritten.
+  std::vector<std::pair<unsigned, unsigned>> ArenaCut;
   std::vector<CallSite> Sites;
   std::vector<const clang::CallExpr *> WrappedCalls; // HCU_WRAPPED callees
   std::vector<LoopPoint> Loops;

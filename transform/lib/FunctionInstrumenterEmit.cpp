@@ -235,11 +235,14 @@ void FunctionInstrumenter::emitArenaDecl(const Local &L) {
       Unit.error(DB, "unsupported initializer for '" + L.Field + "'");
       return;
     }
-    SourceNav::replaceOriginal(R, CharSourceRange::getTokenRange(DB, Nav.expansionEnd(DS->getEndLoc())), ";");
+    SourceLocation DE = Nav.afterToken(Nav.expansionEnd(DS->getEndLoc()));
+    ArenaCut.emplace_back(SM.getFileOffset(DB), SM.getFileOffset(DE));
+    SourceNav::replaceOriginal(R, CharSourceRange::getCharRange(DB, DE), ";");
     return;
   }
   SourceLocation IB = SM.getExpansionLoc(Init->getBeginLoc());
   SourceLocation IE = Nav.afterToken(Nav.expansionEnd(Init->getEndLoc()));
+  ArenaCut.emplace_back(SM.getFileOffset(DB), SM.getFileOffset(IB));
   std::string A = "(hcu_a->" + L.Field + ")";
   const Expr *Plain = Init->IgnoreImplicit();
   CharSourceRange Head = CharSourceRange::getCharRange(DB, IB);
@@ -353,7 +356,12 @@ void FunctionInstrumenter::emitArenaUses() {
       }
       L = SM.getSpellingLoc(L);
     }
-    if (!Done.insert(SM.getFileOffset(L)).second)
+    unsigned Off = SM.getFileOffset(L);
+    if (std::any_of(ArenaCut.begin(), ArenaCut.end(), [&](const auto &C) {
+          return C.first <= Off && Off < C.second;
+        }))
+      continue; // in a declarator that is gone (`int b[sizeof a];`)
+    if (!Done.insert(Off).second)
       continue;
     std::string Field =
         isa<ParmVarDecl>(VD) ? VD->getName().str() : Locals[LocalIdx[VD]].Field;
@@ -473,8 +481,12 @@ void FunctionInstrumenter::emitPreBlock() {
     }
     if (Extern.isValid())
       R.ReplaceText(Extern, 6, "static");
-    else
+    else if (FD->getStorageClass() != SC_Extern)
       R.InsertTextAfter(FB, "static ");
+    // else `extern` comes from a macro (`#define API extern`): the body keeps
+    // it, and is internal all the same, `extern` after the static declaration
+    // above taking its linkage from it (C11 6.2.2p4).
+
   }
   // The body becomes static: a weak attribute written on the definition
   // stays with the entry only (`static` and `weak` do not mix).
@@ -485,7 +497,9 @@ void FunctionInstrumenter::emitPreBlock() {
       R.ReplaceText(L, Lexer::MeasureTokenLength(L, SM, Ctx.getLangOpts()),
                     "unused");
   }
-  R.ReplaceText(FnLoc, Fn.size(), implName(FD, Unit.Opts.Version));
+  // The name as written: a macro that expands to it is replaced whole.
+  R.ReplaceText(FnLoc, Lexer::MeasureTokenLength(FnLoc, SM, Ctx.getLangOpts()),
+                implName(FD, Unit.Opts.Version));
 }
 
 /// Declarations, once per unit, of this function's slot, of the slots of

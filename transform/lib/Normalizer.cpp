@@ -69,6 +69,13 @@ private:
   // One statement's rewrite in progress.
   std::string Decls; // temporaries, declared before the statement
   bool Bad = false;  // something could not be mapped to text: leave it
+  // While a declaration's initializer is hoisted: the uses of the variable
+  // in it that are never evaluated (`T *p = f(sizeof *p);`), and what
+  // replaces them, since the hoisted work comes before the declaration.
+  std::vector<const DeclRefExpr *> SelfRefs;
+  std::string SelfText;
+  void findSelfRefs(const Stmt *S, const VarDecl *VD, bool Unevaluated);
+  void setSelf(const VarDecl *VD);
 
   // ---- text ----
   CharSourceRange range(const Stmt *S) const {
@@ -84,6 +91,8 @@ private:
       Bad = true;
       return "";
     }
+    if (!SelfRefs.empty())
+      return substitute(S, {});
     return text(CR);
   }
   std::string substitute(const Stmt *S,
@@ -113,7 +122,7 @@ private:
   std::string genBinaryConditional(const BinaryConditionalOperator *BC,
                                    std::string &Pre);
   std::string assignTo(const std::string &T, QualType Ty,
-                       const std::string &V);
+                       std::string V, const Expr *E = nullptr);
   std::string genStmtExpr(const StmtExpr *SE, std::string &Pre);
   std::string genTop(const Expr *E, std::string &Pre, bool ForValue);
   std::string declText(const DeclStmt *DS, std::string &Pre);
@@ -143,6 +152,25 @@ std::string StmtNormalizer::substitute(
   unsigned Pos = SM.getFileOffset(Whole.getBegin());
   unsigned End = SM.getFileOffset(Whole.getEnd());
   StringRef Buf = SM.getBufferData(SM.getFileID(Whole.getBegin()));
+  // Self-references in the copied text (not in a child's own text).
+  for (const DeclRefExpr *DR : SelfRefs) {
+    CharSourceRange CR = range(DR);
+    if (CR.isInvalid()) {
+      Bad = true;
+      return "";
+    }
+    unsigned B = SM.getFileOffset(CR.getBegin());
+    if (B < Pos || B >= End)
+      continue;
+    bool InChild = false;
+    for (const auto &Sub : Subs) {
+      CharSourceRange SR = range(Sub.first);
+      InChild |= SR.isValid() && SM.getFileOffset(SR.getBegin()) <= B &&
+                 B < SM.getFileOffset(SR.getEnd());
+    }
+    if (!InChild)
+      Subs.push_back({DR, SelfText});
+  }
   std::sort(Subs.begin(), Subs.end(), [&](const auto &A, const auto &B) {
     return SM.isBeforeInTranslationUnit(A.first->getBeginLoc(),
                                         B.first->getBeginLoc());
@@ -371,14 +399,22 @@ std::string StmtNormalizer::genConditional(const ConditionalOperator *CO,
     return "((void)0)";
   }
   std::string T = temp(CO->getType(), CO);
-  Pre += "if (" + C + ") { " + TPre + assignTo(T, CO->getType(), Tv) +
-         " } else { " + FPre + assignTo(T, CO->getType(), Fv) + " } ";
+  Pre += "if (" + C + ") { " + TPre +
+         assignTo(T, CO->getType(), Tv, CO->getTrueExpr()) + " } else { " +
+         FPre + assignTo(T, CO->getType(), Fv, CO->getFalseExpr()) + " } ";
   return T;
 }
 
 /// `T = V;`, or a copy when T's type cannot be assigned (a const member).
+/// E is what V is the text of: a comma expression left as written
+/// (`c ? (*p = b), 1 : f()`, SQLite's putVarint32) is parenthesized, or
+/// `T = x, 1` would assign x.
 std::string StmtNormalizer::assignTo(const std::string &T, QualType Ty,
-                                     const std::string &V) {
+                                     std::string V, const Expr *E) {
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(
+          E ? E->IgnoreImpCasts() : nullptr);
+      BO && BO->getOpcode() == BO_Comma)
+    V = "(" + V + ")";
   if (!needsMemcpy(Ty.getUnqualifiedType()))
     return T + " = " + V + ";";
   return "{ __typeof__(" + T + ") hcu_v = " + V +
@@ -404,7 +440,8 @@ std::string StmtNormalizer::genBinaryConditional(
   }
   std::string T = temp(BC->getType(), BC);
   Pre += "if (" + Held + ") { " + assignTo(T, BC->getType(), Held) +
-         " } else { " + FPre + assignTo(T, BC->getType(), Fv) + " } ";
+         " } else { " + FPre + assignTo(T, BC->getType(), Fv, BC->getFalseExpr()) +
+         " } ";
   return T;
 }
 
@@ -455,6 +492,7 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
     if (!VD || !VD->getInit())
       return text(DS);
+    setSelf(VD);
     std::string Init = gen(VD->getInit(), Pre);
     return substitute(DS, {{VD->getInit(), Init}});
   }
@@ -478,6 +516,7 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     OS.flush();
     if (const Expr *I = VD->getInit()) {
       std::string IPre;
+      setSelf(VD);
       std::string V = gen(I, IPre);
       One += " = " + V;
       Out += IPre;
@@ -485,6 +524,33 @@ std::string StmtNormalizer::declText(const DeclStmt *DS, std::string &Pre) {
     Out += One + "; ";
   }
   return Out;
+}
+
+void StmtNormalizer::findSelfRefs(const Stmt *S, const VarDecl *VD,
+                                  bool Unevaluated) {
+  if (!S)
+    return;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(S); DR && DR->getDecl() == VD) {
+    if (Unevaluated)
+      SelfRefs.push_back(DR);
+    return; // an evaluated use (`&x`) stays in the declaration's own text
+  }
+  Unevaluated |= isa<UnaryExprOrTypeTraitExpr>(S);
+  for (const Stmt *C : S->children())
+    findSelfRefs(C, VD, Unevaluated);
+}
+
+/// Prepares the hoisting of VD's initializer (see SelfRefs).
+void StmtNormalizer::setSelf(const VarDecl *VD) {
+  SelfRefs.clear();
+  if (!VD || !VD->getInit())
+    return;
+  findSelfRefs(VD->getInit(), VD, false);
+  std::string Why;
+  if (!SelfRefs.empty() && !isSpellableAtFileScope(VD->getType(), Why) &&
+      Why.find("unnamed") != std::string::npos)
+    Bad = true;
+  SelfText = "(*(__typeof__(" + spellType(VD->getType(), Ctx) + ") *)0)";
 }
 
 // ---- statements -----------------------------------------------------------
@@ -554,10 +620,12 @@ void StmtNormalizer::normalizeDecl(const DeclStmt *DS) {
   if (CE && interesting(CE) && !work(CE->getCallee())) {
     if (cleanCall(CE))
       return;
+    setSelf(VD);
     Text = substitute(DS, {{CE, genCall(CE, Pre)}});
   } else {
     Text = declText(DS, Pre);
   }
+  SelfRefs.clear();
   CharSourceRange CR = range(DS);
   if (Bad || CR.isInvalid())
     return;

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
+#include "CondFreezer.h"
 #include "Fingerprint.h"
 #include "Instrumenter.h"
 #include "Normalizer.h"
@@ -39,9 +40,9 @@ class RoundConsumer : public ASTConsumer {
 public:
   RoundConsumer(const TransformOptions &Opts, RoundResult &Res,
                 std::unique_ptr<syntax::TokenCollector> Collector,
-                bool QuietUntilParsed)
+                bool QuietUntilParsed, std::shared_ptr<CondRecord> Conds)
       : Opts(Opts), Res(Res), Collector(std::move(Collector)),
-        QuietUntilParsed(QuietUntilParsed) {}
+        QuietUntilParsed(QuietUntilParsed), Conds(std::move(Conds)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // The transform's own warnings (-Whcu-pinned) are reported from here on.
@@ -54,6 +55,12 @@ public:
     syntax::TokenBuffer TB = std::move(*Collector).consume();
     if (Res.Round == 0 && !Opts.NormalizeOnly)
       Res.Fingerprint = fingerprintUnit(Ctx, TB);
+    // Round 0 of a file with #if groups in function bodies only freezes them
+    // (CondFreezer.h): the next round parses what the real compiler will.
+    if (Conds && freezeConditionals(Ctx, *Conds, Res.NewText)) {
+      Res.Normalized = true;
+      return;
+    }
     if (Res.Round < MaxRounds &&
         normalizeRound(Ctx, TB, Res.Round, Res.NewText)) {
       Res.Normalized = true;
@@ -75,6 +82,7 @@ private:
   RoundResult &Res;
   std::unique_ptr<syntax::TokenCollector> Collector;
   bool QuietUntilParsed;
+  std::shared_ptr<CondRecord> Conds; // round 0 only
 };
 
 class RoundAction : public ASTFrontendAction {
@@ -92,8 +100,11 @@ public:
     bool Quiet = Res.Round > 0 && !CI.getDiagnostics().getIgnoreAllWarnings();
     if (Quiet)
       CI.getDiagnostics().setIgnoreAllWarnings(true);
+    std::shared_ptr<CondRecord> Conds;
+    if (Res.Round == 0)
+      Conds = recordConditionals(CI.getPreprocessor());
     return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector),
-                                           Quiet);
+                                           Quiet, std::move(Conds));
   }
 
 private:

@@ -33,7 +33,8 @@ while true do
   io.write(w, " ")
 end
 print()
-print(coroutine.isyieldable(), coroutine.running())
+local main_co, is_main = coroutine.running()
+print(coroutine.isyieldable(), type(main_co), is_main)
 local nested = coroutine.wrap(function()
   local inner = coroutine.wrap(function() coroutine.yield("inner1"); coroutine.yield("inner2") end)
   coroutine.yield(inner()); coroutine.yield(inner()); coroutine.yield("outer")

@@ -1,6 +1,7 @@
 -- errors: pcall, xpcall with traceback-free handler, error objects, levels, close
 print(pcall(function() error("plain message", 0) end))
-print(pcall(function() error({code = 42}) end))
+local okc, ec = pcall(function() error({code = 42}) end)
+print(okc, type(ec), ec.code)
 local ok, e = pcall(function() error(setmetatable({}, {__tostring = function() return "custom" end})) end)
 print(ok, tostring(e))
 print(xpcall(function() local x = nil; return x.y end, function(m) return "handled: " .. tostring(m):gsub("^.-:%d+: ", "") end))

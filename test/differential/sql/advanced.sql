@@ -19,7 +19,7 @@ SELECT * FROM audit;
 CREATE VIEW totals AS SELECT g, sum(v) AS s FROM t GROUP BY g;
 SELECT * FROM totals WHERE s > 5 ORDER BY s;
 SELECT upper('abc'), lower('ÀB'), substr('hello', 2, 3), replace('aaa', 'a', 'bb'), instr('hello', 'll'), printf('%08.3f|%5s|%-5d|', 3.14159, 'x', 42);
-SELECT hex(randomblob(0)), quote('it''s'), length(zeroblob(100)), unicode('€'), char(72, 105), trim('  x  '), ltrim('xxy', 'x');
+SELECT length(randomblob(0)), hex(zeroblob(2)), quote('it''s'), length(zeroblob(100)), unicode('€'), char(72, 105), trim('  x  '), ltrim('xxy', 'x');
 SELECT abs(-5), 7 / 2, 7 / 2.0, 7 % 3, round(2.5), round(-2.5), 1e308 * 10, cast('12abc' AS INTEGER), cast(3.9 AS INTEGER);
 SELECT sqrt(2), pow(2, 10), ln(exp(1)), floor(-1.5), ceil(-1.5), pi();
 SELECT 9223372036854775807 + 1, -9223372036854775808 - 1, typeof(9223372036854775807 + 1);

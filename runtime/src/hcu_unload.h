@@ -18,5 +18,10 @@ void hcu_unload_plan(struct hcu_unload **plan, struct hcu_history *reverted);
  * patch leaves the history either way; if it stays loaded it joins the
  * reverted-but-kept list. */
 void hcu_unload_finish(struct hcu_unload *plan, int late);
+/* Whether this committed immediate update should look for patches to
+ * unload: every HCU_UNLOAD_EVERY-th one (default 8, 1 to 1000), so that the
+ * snapshot's cost (a clone, in the pause) is paid once for several
+ * updates. Reverts always look. Counts the calls. */
+int hcu_unload_due(void);
 
 #endif /* HCU_UNLOAD_H */

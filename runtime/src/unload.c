@@ -564,6 +564,26 @@ static void snapshot_verdicts(struct hcu_unload *u) {
   u->child = -1;
 }
 
+int hcu_unload_due(void) {
+  static int every, since;
+  if (!every) {
+    const char *env = getenv("HCU_UNLOAD_EVERY");
+    char *end = NULL;
+    long v = env && *env ? strtol(env, &end, 10) : 0;
+    if (env && *env && (*end || v < 1 || v > 1000)) {
+      hcu_log("unload: HCU_UNLOAD_EVERY=%s is not a number from 1 to 1000; "
+              "using 8",
+              env);
+      v = 0;
+    }
+    every = v ? (int)v : 8;
+  }
+  if (++since < every)
+    return 0;
+  since = 0;
+  return 1;
+}
+
 void hcu_unload_plan(struct hcu_unload **out, struct hcu_history *reverted) {
   *out = NULL;
   struct hcu_history *top = hcu_history_top();

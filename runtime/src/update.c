@@ -1031,7 +1031,8 @@ int hcu_update_apply(const struct hcu_apply_request *req,
      * once every thread has rebuilt in the previous code, unless program
      * data may still point into it (a string literal of the new code
      * stored in a global), or a thread is late. */
-    if (req->revert || req->model == HCU_MODEL_IMMEDIATE) {
+    if (req->revert ||
+        (req->model == HCU_MODEL_IMMEDIATE && hcu_unload_due())) {
       hcu_unload_plan(&plan, req->revert ? hcu_history_top() : NULL);
       planned = 1;
     }

@@ -141,7 +141,11 @@ def main(argv=None):
                       f"--hcu-mapping={m}", "-shared", "-o", patch[k], c], deadline,
                      f"building the v{k} patch")
         t_built = time.monotonic()
-        srv = ol.Server(exe, client, deadline, name="chain-server")
+        # HCU_UNLOAD_EVERY=1: look for patches to unload at every update, so
+        # that what is mapped after each one is exact (the default, 8,
+        # batches the check).
+        srv = ol.Server(exe, client, deadline, env={"HCU_UNLOAD_EVERY": "1"},
+                        name="chain-server")
         srv.wait_letters(3, "for the first letters")
         rss = {}
         smaps = {}
@@ -248,7 +252,7 @@ def main(argv=None):
         print(f"chain: RSS within {RSS_SLACK_KIB} KiB: yes")
         # HCU_UNLOAD=0: every patch stays, and so does every revert.
         srv.stop()
-        srv = ol.Server(exe, client, deadline, env={"HCU_UNLOAD": "0"},
+        srv = ol.Server(exe, client, deadline, env={"HCU_UNLOAD": "0", "HCU_UNLOAD_EVERY": "1"},
                         name="keep-server")
         srv.wait_letters(2, "for the first letters (HCU_UNLOAD=0)")
         for k in range(2, 7):

@@ -31,6 +31,6 @@ int main(void) {
 // CHECK-NEXT: {{^}}  __typeof__(unsigned int[3]) buff;
 // CHECK: (hcu_a->c) = hcu_slot__seed();
 // CHECK-NEXT: {{^}}  ;
-// CHECK-NEXT: {{^}}  unsigned i, r = 0;
+// CHECK-NEXT: {{^}}  HCU_SAVE_BEGIN unsigned i, r = 0; HCU_SAVE_END
 // CHECK-NEXT: {{^}}  memcpy((hcu_a->buff), &(hcu_a->c), WORDS((hcu_a->c)) * sizeof(unsigned));
 // OUT: {{^}}mix = 2576980384{{$}}

@@ -23,5 +23,5 @@ int main(void) {
 }
 // CHECK: {{^}}static __typeof__(twice) twice__hcu_v1;
 // CHECK: {{^}}API int twice__hcu_v1(int x) {
-// CHECK: {{^}}API int twice(int x) { return hcu_slot__twice(x); }
+// CHECK: {{^}}API int twice(int x) { {{.*}} return hcu_slot__twice(x); }
 // OUT: {{^}}twice(21) = 42{{$}}

@@ -123,6 +123,13 @@ private:
                      const std::string &Lay, bool Arena);
   void emitPreBlock();
   std::string slotAndWrapperDecls();
+  /// What `__typeof__(...)` of F's body, slot and impl is written with:
+  /// F's name, or for a noreturn function its type without noreturn.
+  std::string fnTypeExpr(const clang::FunctionDecl *F) const;
+  /// Preprocessor lines that drop noreturn from this definition's own
+  /// specifiers (before it) and restore the macros (after its `{`).
+  std::string noReturnOff() const;
+  std::string noReturnOn() const;
   void emitPostBlock();
   std::string descriptorInit() const;
   void addMetadata();

@@ -96,10 +96,13 @@ void FunctionInstrumenter::emitLoopPoints() {
   for (const LoopPoint &L : Loops) {
     SourceLocation At = SM.getExpansionLoc(L.Body->getBeginLoc());
     std::string N = std::to_string(L.N);
+    // A label needs a statement after it before C23: `;` when nothing is
+    // restored.
+    std::string Restore = restoreCode(inScope(At));
     std::string UP = "if (HCU_PENDING()) { if (hcu_update_point()) " +
                      saveCode(L.N, inScope(At), true) +
                      " } if (0) { hcu_resume_" + N + ": " +
-                     restoreCode(inScope(At)) + "} ";
+                     (Restore.empty() ? std::string("; ") : Restore) + "} ";
     if (const auto *CS = dyn_cast<CompoundStmt>(L.Body)) {
       R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(CS->getLBracLoc())),
                         " " + UP);
@@ -153,8 +156,14 @@ void FunctionInstrumenter::emitCallSites() {
                                   (VoidRet ? "return;" : "return hcu_rv;") +
                                   " }");
     } else {
+      // After a call to a noreturn function the check runs only when an
+      // update unwinds through it; the compiler keeps knowing the rest is
+      // unreachable (-Wreturn-type, optimizations).
+      const FunctionDecl *C = S.CE->getDirectCallee();
+      bool NoRet = C && C->isNoReturn() && !C->isVariadic();
       R.InsertTextAfter(HB, "{ " + Resume);
-      R.InsertTextBefore(End, After + " }");
+      R.InsertTextBefore(End, After +
+                                  (NoRet ? " __builtin_unreachable(); }" : " }"));
     }
   }
 }
@@ -457,17 +466,22 @@ void FunctionInstrumenter::emitPreBlock() {
   if (Variadic)
     Pre += variadicImplDecl();
   else
-    Pre += "static __typeof__(" + Fn + ") " +
+    Pre += "static __typeof__(" + fnTypeExpr(FD) + ") " +
            implName(FD, Unit.Opts.Version) + ";\n";
   Pre += slotAndWrapperDecls();
   // The body is renamed: __func__ must still say the function's own name.
   if (Scan.FunctionName)
     for (const char *M : {"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"})
       Pre += std::string("#define ") + M + " \"" + Fn + "\"\n";
+  Pre += noReturnOff();
   Pre += lineDirective(Nav.line(FB), Unit.FileName);
   if (SM.getPresumedColumnNumber(FB) != 1)
     Pre = "\n" + Pre;
   R.InsertTextBefore(FB, Pre);
+  std::string On = noReturnOn();
+  if (!On.empty())
+    R.InsertTextBefore(Nav.afterToken(BodyB),
+                       On + lineDirective(Nav.line(BodyB), Unit.FileName));
   if (!IsStatic) {
     // `extern inline f(...)` becomes `static inline f__hcu_vN(...)`.
     SourceLocation Extern;
@@ -510,7 +524,7 @@ std::string FunctionInstrumenter::slotAndWrapperDecls() {
   auto declareSlot = [&](const FunctionDecl *F) {
     // A variadic function's slot has its body's type (va_list by pointer).
     std::string T = F == FD && Variadic ? implName(FD, Unit.Opts.Version)
-                                        : F->getName().str();
+                                        : fnTypeExpr(F);
     if (Unit.SlotsDeclared.insert(F->getName().str()).second)
       Out += "extern __typeof__(" + T + ") *" + slotName(F) +
              slotAsm(F, Unit.Uid) + ";\n";
@@ -543,7 +557,7 @@ void FunctionInstrumenter::emitPostBlock() {
   std::string Post = "\n";
   if (Scan.FunctionName)
     Post += "#undef __func__\n#undef __FUNCTION__\n#undef __PRETTY_FUNCTION__\n";
-  Post += "__typeof__(" + (Variadic ? Impl : Fn) + ") *" +
+  Post += "__typeof__(" + (Variadic ? Impl : fnTypeExpr(FD)) + ") *" +
                      slotName(FD) + slotAsm(FD, Unit.Uid) + " = " + Impl +
                      ";\n";
   if (Variadic) {
@@ -554,6 +568,15 @@ void FunctionInstrumenter::emitPostBlock() {
             Params +
             ");\n    if (!hcu_thread_unwound())\n      return hcu_r;\n"
             "    hcu_thread_quiesced();\n  }\n}\n";
+  } else if (FD->isNoReturn()) {
+    // The entry of a noreturn function (reached through a pointer, or from
+    // code hcu did not build) cannot return into its caller when an update
+    // unwinds the body: it pins the thread instead (docs/design.md,
+    // "Pinned functions"). Calls through the slot are not affected.
+    Post += Header + "{ if (__builtin_expect(hcu_self == 0, 0)) " +
+            "(void)hcu_foreign_enter(&hcu_descs[" +
+            std::to_string(Unit.DescIndex[FD]) + "]); hcu_pin_depth++; " +
+            slotName(FD) + "(" + Params + "); __builtin_unreachable(); }\n";
   } else {
     // A thread libhcu did not start (hcu_self is 0), e.g. a library's
     // calling back: for the call's duration it is registered and this
@@ -615,6 +638,41 @@ void FunctionInstrumenter::addMetadata() {
                             {"continuation_points", Cps}});
   if (Pinned)
     Unit.Functions.back()["pinned"] = PinWhy;
+}
+
+
+// ---- noreturn functions ---------------------------------------------------
+// An update unwinds a frame by returning from it, so the body of a noreturn
+// function, its slot and the calls through the slot must not be noreturn:
+// callers would drop the check after the call, and the return would be
+// undefined. Only the stable entry, what other code sees, stays noreturn.
+
+std::string FunctionInstrumenter::fnTypeExpr(const FunctionDecl *F) const {
+  if (!F->isNoReturn() || F->isVariadic())
+    return F->getName().str();
+  QualType T = F->getType();
+  if (const auto *FT = T->getAs<FunctionType>())
+    T = QualType(Ctx.adjustFunctionType(FT, FT->getExtInfo().withNoReturn(false)),
+                 0);
+  return spellType(T, Ctx);
+}
+
+std::string FunctionInstrumenter::noReturnOff() const {
+  if (!FD->isNoReturn() || Variadic)
+    return "";
+  return "#pragma push_macro(\"noreturn\")\n#pragma push_macro(\"__noreturn__\")\n"
+         "#pragma push_macro(\"_Noreturn\")\n"
+         "#ifdef noreturn\n#undef noreturn\n#define noreturn\n#else\n"
+         "#define noreturn __cold__\n#endif\n"
+         "#undef __noreturn__\n#define __noreturn__ __cold__\n"
+         "#undef _Noreturn\n#define _Noreturn\n";
+}
+
+std::string FunctionInstrumenter::noReturnOn() const {
+  if (!FD->isNoReturn() || Variadic)
+    return "";
+  return "\n#pragma pop_macro(\"_Noreturn\")\n#pragma pop_macro(\"__noreturn__\")\n"
+         "#pragma pop_macro(\"noreturn\")\n";
 }
 
 } // namespace hcu

@@ -71,6 +71,10 @@ int main(int argc, char **argv) {
   stall = argc > 1 && strcmp(argv[1], "stall") == 0;
   if (pump_start(on_item) != 0)
     return 1;
+  /* The update must find the pump thread inside the callback, not still
+   * starting up (stall: it blocks in its first call; the test waits). */
+  while (!stall && progress < 3)
+    usleep(1000);
   printf("ready\n");
   fflush(stdout);
   if (!stall && read(0, line, sizeof line) <= 0)

@@ -245,23 +245,18 @@ struct scan {
  * thread stopped, which keeps the lists as they are. */
 static int in_old_records(uintptr_t at) {
   int in = 0;
-  if (hcu_in_snapshot) { /* the child: one thread, nothing changes */
-    for (struct hcu_thread *t = hcu_eng.threads; t && !in; t = t->next)
-      for (size_t i = 0; i < t->recs.n && !in; i++) {
-        const struct hcu_record *r = t->recs.v[i];
-        in = at >= (uintptr_t)r &&
-             at < (uintptr_t)r->locals + (uintptr_t)r->locals_size;
-      }
-    return in;
-  }
-  pthread_mutex_lock(&hcu_eng.lock);
+  /* The snapshot child has one thread, and the lock may have been copied
+   * held. */
+  if (!hcu_in_snapshot)
+    pthread_mutex_lock(&hcu_eng.lock);
   for (struct hcu_thread *t = hcu_eng.threads; t && !in; t = t->next)
     for (size_t i = 0; i < t->recs.n && !in; i++) {
       const struct hcu_record *r = t->recs.v[i];
       in = at >= (uintptr_t)r &&
            at < (uintptr_t)r->locals + (uintptr_t)r->locals_size;
     }
-  pthread_mutex_unlock(&hcu_eng.lock);
+  if (!hcu_in_snapshot)
+    pthread_mutex_unlock(&hcu_eng.lock);
   return in;
 }
 

@@ -59,6 +59,7 @@ struct CCArgs {
 
   std::optional<std::string> PatchFor; ///< --hcu-patch-for=BASE
   std::optional<std::string> Mapping;  ///< --hcu-mapping=MAP.c
+  std::optional<std::string> Root;     ///< --hcu-root=DIR
 
   bool hasCInputs() const;
   /// Flags the Clang front end needs to see the source as cc does: include

@@ -33,8 +33,11 @@ static cl::opt<std::string> Base("hcu-base", cl::desc("patch mode: metadata of t
 static cl::opt<bool> NormalizeOnly("normalize-only",
                                    cl::desc("print the normalized C (calls of interest as statements) without instrumenting it"),
                                    cl::cat(Category));
-static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: its base name)"),
+static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: from its unit name)"),
                                 cl::cat(Category));
+static cl::opt<std::string> Root("hcu-root",
+                                 cl::desc("name the unit by its path under this directory (net/util.c) instead of its base name"),
+                                 cl::value_desc("dir"), cl::cat(Category));
 
 static cl::opt<std::string> BuildPath(
     "p",
@@ -130,6 +133,11 @@ int main(int argc, char **argv) {
     SmallString<256> M(MetaOut);
     sys::fs::make_absolute(M);
     MetaOut = std::string(M);
+  }
+  std::string Why;
+  if (!hcu::unitNameOf(File, Root, Opts.UnitName, Why)) {
+    errs() << "hcu-transform: error: " << Why << "\n";
+    return 1;
   }
   if (!BuildPath.empty() && !flagsFromDatabase(File, Out, Args))
     return 1;

@@ -123,8 +123,11 @@ std::string
 FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
                                std::set<const DeclStmt *> &Needs) const {
   SourceLocation DB = DS->getBeginLoc(), DE = DS->getEndLoc();
-  if (DB.isMacroID() || DE.isMacroID())
-    return "its declaration comes from a macro expansion";
+  if (DB.isMacroID())
+    return "its declaration starts with a macro, which may hold its "
+           "'static'";
+  if (DE.isMacroID())
+    return "its declaration ends inside a macro expansion";
   if (!isa_and_nonnull<CompoundStmt>(Nav.parentStmt(DS)))
     return "its declaration is not a statement of a block";
   SourceLocation FirstName;

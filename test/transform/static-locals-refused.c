@@ -43,6 +43,15 @@ int keyword_macro(void) {
   return ++hits;
 }
 
+int local_extern(void) {
+  extern int defined_later;
+  static int *at = &defined_later;
+  // CHECK: {{^}}{{.*}}static-locals-refused.c:[[@LINE-1]]:15: error: static local 'at' in 'local_extern' cannot get program-wide storage (it refers to 'defined_later', declared in the function)
+  at++;
+  return *--at;
+}
+int defined_later;
+
 // The running program has t as a short: new storage would leave every other
 // thread's copy behind.
 int per_thread(void) {

@@ -36,9 +36,9 @@ namespace {
 /// What a static local's declaration refers to that file scope cannot see.
 class LocalRefs : public RecursiveASTVisitor<LocalRefs> {
 public:
-  LocalRefs(const SourceManager &SM, SourceLocation FnBegin,
-            SourceLocation DeclBegin)
-      : SM(SM), FnBegin(FnBegin), DeclBegin(DeclBegin) {}
+  LocalRefs(const SourceManager &SM, const FunctionDecl *Fn,
+            SourceLocation FnBegin, SourceLocation DeclBegin)
+      : SM(SM), Fn(Fn), FnBegin(FnBegin), DeclBegin(DeclBegin) {}
 
   std::string Why;
   std::set<const VarDecl *> Statics; // static locals of the function it names
@@ -47,10 +47,25 @@ public:
     const ValueDecl *D = E->getDecl();
     if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->isStaticLocal())
       Statics.insert(VD);
-    else if (D->getParentFunctionOrMethod())
+    else if (D->getParentFunctionOrMethod() || !declaredBefore(D))
       fail("it refers to '" + D->getName().str() +
            "', declared in the function");
     return true;
+  }
+  /// Whether a file-scope declaration of D comes before the function (a
+  /// block-scope `extern` or function declaration does not count; the
+  /// function itself is declared by its pre-block).
+  bool declaredBefore(const ValueDecl *D) const {
+    if (!isa<FunctionDecl>(D) && !isa<VarDecl>(D))
+      return true;
+    if (D->getCanonicalDecl() == Fn->getCanonicalDecl())
+      return true;
+    for (const Decl *R : D->redecls())
+      if (!R->isLocalExternDecl() && !R->isImplicit() &&
+          SM.isBeforeInTranslationUnit(SM.getExpansionLoc(R->getLocation()),
+                                       FnBegin))
+        return true;
+    return false;
   }
   bool VisitTagTypeLoc(TagTypeLoc TL) {
     if (TL.getDecl()->getParentFunctionOrMethod())
@@ -83,6 +98,7 @@ public:
 
 private:
   const SourceManager &SM;
+  const FunctionDecl *Fn;
   SourceLocation FnBegin, DeclBegin;
 
   void fail(const std::string &W) {
@@ -141,7 +157,7 @@ FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
       return "it has an asm label";
     if (FirstName.isInvalid())
       FirstName = VD->getLocation();
-    LocalRefs LR(SM, SM.getExpansionLoc(FD->getBeginLoc()), DB);
+    LocalRefs LR(SM, FD, SM.getExpansionLoc(FD->getBeginLoc()), DB);
     LR.TraverseDecl(const_cast<VarDecl *>(VD));
     if (!LR.Why.empty())
       return LR.Why;

@@ -86,6 +86,7 @@ private:
                        std::set<const clang::DeclStmt *> &Needs) const;
   bool wantsSharing(const clang::VarDecl *VD) const;
   std::string hoistedText(const clang::DeclStmt *DS) const;
+  clang::SourceLocation staticKeyword(const clang::DeclStmt *DS) const;
   void emitStatics();
   void emitStaticUses();
 

@@ -133,6 +133,25 @@ bool FunctionInstrumenter::wantsSharing(const VarDecl *VD) const {
   return Unit.BaseGlobals.contains(staticLocalKey(VD, Unit.FileName));
 }
 
+/// The `static` token of DS, written before its first name; invalid if it
+/// is not there (it comes from a macro).
+SourceLocation FunctionInstrumenter::staticKeyword(const DeclStmt *DS) const {
+  SourceLocation End = (*DS->decl_begin())->getLocation();
+  Token Tok;
+  for (SourceLocation L = DS->getBeginLoc(); Nav.before(L, End);) {
+    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
+      break;
+    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static")
+      return L;
+    L = Lexer::findNextToken(L, SM, Ctx.getLangOpts())
+            .value_or(Token())
+            .getLocation();
+    if (L.isInvalid())
+      break;
+  }
+  return {};
+}
+
 /// Why DS cannot move to file scope, or "". Needs gets the declarations of
 /// the other static locals its text names.
 std::string
@@ -146,7 +165,6 @@ FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
     return "its declaration ends inside a macro expansion";
   if (!isa_and_nonnull<CompoundStmt>(Nav.parentStmt(DS)))
     return "its declaration is not a statement of a block";
-  SourceLocation FirstName;
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || !VD->isStaticLocal())
@@ -155,8 +173,6 @@ FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
       return "its name comes from a macro expansion";
     if (VD->hasAttr<AsmLabelAttr>())
       return "it has an asm label";
-    if (FirstName.isInvalid())
-      FirstName = VD->getLocation();
     LocalRefs LR(SM, FD, SM.getExpansionLoc(FD->getBeginLoc()), DB);
     LR.TraverseDecl(const_cast<VarDecl *>(VD));
     if (!LR.Why.empty())
@@ -166,17 +182,7 @@ FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
         Needs.insert(O);
   }
   // `static` must be a token of the file, so that it can be dropped.
-  Token Tok;
-  bool Found = false;
-  for (SourceLocation L = DB; Nav.before(L, FirstName);) {
-    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
-      break;
-    Found |= Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static";
-    L = Tok.getEndLoc();
-    while (Nav.before(L, FirstName) && isWhitespace(*SM.getCharacterData(L)))
-      L = L.getLocWithOffset(1);
-  }
-  if (!Found)
+  if (staticKeyword(DS).isInvalid())
     return "its 'static' comes from a macro";
   // Every use must be renamed: none may come from a macro's own body.
   for (const DeclRefExpr *DR : Scan.Refs) {
@@ -308,19 +314,7 @@ std::string FunctionInstrumenter::hoistedText(const DeclStmt *DS) const {
     if (SM.isInMainFile(L) && Base <= Off && Off < End)
       Edits[Off] = {VD->getName().size(), StaticSym.at(VD)};
   }
-  SourceLocation FirstName = (*DS->decl_begin())->getLocation();
-  Token Tok;
-  for (SourceLocation L = DB; Nav.before(L, FirstName);) {
-    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
-      break;
-    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static") {
-      Edits[SM.getFileOffset(L)] = {6, ""};
-      break;
-    }
-    L = Tok.getEndLoc();
-    while (isWhitespace(*SM.getCharacterData(L)))
-      L = L.getLocWithOffset(1);
-  }
+  Edits[SM.getFileOffset(staticKeyword(DS))] = {6, ""};
   std::string Text =
       SM.getBufferData(SM.getMainFileID()).substr(Base, End - Base).str();
   for (auto It = Edits.rbegin(); It != Edits.rend(); ++It)

@@ -184,11 +184,18 @@ FunctionInstrumenter::hoistWhy(const DeclStmt *DS,
   // `static` must be a token of the file, so that it can be dropped.
   if (staticKeyword(DS).isInvalid())
     return "its 'static' comes from a macro";
-  // Every use must be renamed: none may come from a macro's own body.
+  // Every use must be renamed where it is written in the body: none may
+  // come from a macro's own body.
+  SourceLocation BodyB = SM.getExpansionLoc(Body->getLBracLoc());
+  SourceLocation BodyE = SM.getExpansionLoc(Body->getRBracLoc());
   for (const DeclRefExpr *DR : Scan.Refs) {
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
-    if (VD && Nav.declStmtOf(VD) == DS && DR->getLocation().isMacroID() &&
-        !SM.isMacroArgExpansion(DR->getLocation()))
+    SourceLocation L = DR->getLocation();
+    if (!VD || Nav.declStmtOf(VD) != DS || !L.isMacroID())
+      continue;
+    SourceLocation Sp = SM.getSpellingLoc(L);
+    if (!SM.isMacroArgExpansion(L) || !SM.isInMainFile(Sp) ||
+        !Nav.before(BodyB, Sp) || !Nav.before(Sp, BodyE))
       return "it is used inside the body of a macro";
   }
   return "";

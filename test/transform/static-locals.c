@@ -9,6 +9,7 @@
 // RUN: cc -o %t/plain %s && %t/plain > %t/plain.out
 // RUN: %hcu_cc %test_cflags -O2 -Wall -Wextra -Werror -o %t/hcu %s && %t/hcu > %t/hcu.out
 // RUN: cmp %t/plain.out %t/hcu.out && FileCheck --check-prefix=OUT %s < %t/hcu.out
+#include <stdarg.h>
 #include <stdio.h>
 
 int count = 1000; // a global the static locals below shadow
@@ -77,6 +78,24 @@ int second(int which) {
 // CHECK: {{^}}    r = ++hcu_sl__static_locals_c__second__n__2;{{$}}
 // CHECK: {{^}}  return r + count; // the global
 
+// A pinned function (variadic) is replaced by patches too: its static locals
+// move the same way.
+int sum(int n, ...) {
+  static int calls;
+  va_list ap;
+  int s = 0;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++)
+    s += va_arg(ap, int);
+  va_end(ap);
+  return s + ++calls * 100;
+}
+// CHECK-LABEL: /* hcu: static locals of sum */
+// CHECK-NEXT: {{^}}#line
+// CHECK-NEXT: {{^}}  int hcu_sl__static_locals_c__sum__calls;{{$}}
+// CHECK: {{^}}static int sum__hcu_v1(int n, __builtin_va_list *hcu_vap) { hcu_pin_depth++;
+// CHECK: return s + ++hcu_sl__static_locals_c__sum__calls * 100;
+
 int main(void) {
   int a = first();
   int b = first();
@@ -85,13 +104,15 @@ int main(void) {
   int e = second(1);
   printf("first %d %d\n", a, b);
   printf("second %d %d %d global %d\n", c, d, e, count);
+  int f = sum(2, 3, 4);
+  printf("sum %d %d\n", f, sum(1, 5));
   return 0;
 }
 
 // META:      "function": "first",
 // META-NEXT: "key": "static-locals.c/first#count",
 // META-NEXT: "layout": "int#4",
-// META-NEXT: "line": [[#@LINE-72]],
+// META-NEXT: "line": [[#@LINE-92]],
 // META-NEXT: "name": "count",
 // META-NEXT: "static": true,
 // META-NEXT: "symbol": "hcu_sl__static_locals_c__first__count",
@@ -106,3 +127,4 @@ int main(void) {
 
 // OUT: {{^}}first 23 31{{$}}
 // OUT-NEXT: {{^}}second 1012 1022 1013 global 1000{{$}}
+// OUT-NEXT: {{^}}sum 107 205{{$}}

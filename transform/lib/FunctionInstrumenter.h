@@ -89,6 +89,8 @@ private:
   clang::SourceLocation staticKeyword(const clang::DeclStmt *DS) const;
   void emitStatics();
   void emitStaticUses();
+  std::map<unsigned, std::pair<clang::SourceLocation, const clang::VarDecl *>>
+  staticUses() const;
 
   // Analysis.
   void pinInstead(clang::SourceLocation Loc, const std::string &Msg);

@@ -312,15 +312,9 @@ std::string FunctionInstrumenter::hoistedText(const DeclStmt *DS) const {
     Edits[SM.getFileOffset(VD->getLocation())] = {VD->getName().size(),
                                                   StaticSym.at(VD)};
   }
-  for (const DeclRefExpr *DR : Scan.Refs) {
-    const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
-    if (!VD || !StaticSym.count(VD))
-      continue;
-    SourceLocation L = SM.getSpellingLoc(DR->getLocation());
-    unsigned Off = SM.getFileOffset(L);
-    if (SM.isInMainFile(L) && Base <= Off && Off < End)
-      Edits[Off] = {VD->getName().size(), StaticSym.at(VD)};
-  }
+  for (const auto &[Off, Use] : staticUses())
+    if (Base <= Off && Off < End)
+      Edits[Off] = {Use.second->getName().size(), StaticSym.at(Use.second)};
   Edits[SM.getFileOffset(staticKeyword(DS))] = {6, ""};
   std::string Text =
       SM.getBufferData(SM.getMainFileID()).substr(Base, End - Base).str();
@@ -345,21 +339,31 @@ void FunctionInstrumenter::emitStatics() {
   R.InsertTextBefore(FB, Text + lineDirective(Nav.line(FB), Unit.FileName));
 }
 
-/// Every use of a moved static local names its symbol.
-void FunctionInstrumenter::emitStaticUses() {
-  std::set<unsigned> Done; // a macro argument may be expanded twice
+/// Where each use of a moved static local is spelled in the file, by
+/// offset (a macro argument expanded twice is one use).
+std::map<unsigned, std::pair<SourceLocation, const VarDecl *>>
+FunctionInstrumenter::staticUses() const {
+  std::map<unsigned, std::pair<SourceLocation, const VarDecl *>> Uses;
   for (const DeclRefExpr *DR : Scan.Refs) {
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
     if (!VD || !StaticSym.count(VD))
       continue;
     SourceLocation L = SM.getSpellingLoc(DR->getLocation());
-    unsigned Off = SM.getFileOffset(L);
+    if (SM.isInMainFile(L))
+      Uses[SM.getFileOffset(L)] = {L, VD};
+  }
+  return Uses;
+}
+
+/// Every use of a moved static local names its symbol.
+void FunctionInstrumenter::emitStaticUses() {
+  for (const auto &[Off, Use] : staticUses()) {
     if (std::any_of(StaticCut.begin(), StaticCut.end(), [&](const auto &C) {
           return C.first <= Off && Off < C.second;
         }))
       continue; // in a declaration that moved
-    if (Done.insert(Off).second)
-      R.ReplaceText(L, VD->getName().size(), StaticSym.at(VD));
+    R.ReplaceText(Use.first, Use.second->getName().size(),
+                  StaticSym.at(Use.second));
   }
 }
 

@@ -104,11 +104,21 @@ public:
     }
   }
   bool VisitDeclRefExpr(DeclRefExpr *E) {
-    if (auto *VD = dyn_cast<VarDecl>(E->getDecl()))
+    if (auto *VD = dyn_cast<VarDecl>(E->getDecl())) {
       if (VD->isFileVarDecl())
         Globals.insert(keyOf(VD, VD->getStorageClass() == SC_Static, UnitName));
+      else if (VD->isStaticLocal())
+        Globals.insert(staticLocalKey(VD, UnitName));
+    }
     return true;
   }
+  bool VisitVarDecl(VarDecl *VD) {
+    addType(VD->getType());
+    if (VD->isStaticLocal() && VD->getInit())
+      StaticInits.push_back(VD);
+    return true;
+  }
+  std::vector<const VarDecl *> StaticInits;
   bool VisitExpr(Expr *E) {
     addType(E->getType());
     return true;
@@ -123,7 +133,8 @@ public:
     return true;
   }
   bool VisitValueDecl(ValueDecl *D) {
-    addType(D->getType());
+    if (!isa<VarDecl>(D))
+      addType(D->getType());
     return true;
   }
 
@@ -185,6 +196,11 @@ json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB,
         continue;
       UseCollector C(UnitName);
       C.TraverseDecl(FD);
+      for (const VarDecl *VD : C.StaticInits)
+        Globals[staticLocalKey(VD, UnitName)] = {
+            {"init_hash", hexHash(tokenText(TB, SM, Ctx.getLangOpts(),
+                                            VD->getInit()->getSourceRange(),
+                                            {}))}};
       Functions[FD->getName().str()] = {
           {"hash", hexHash(tokenText(TB, SM, Ctx.getLangOpts(), FD->getSourceRange(),
                                      FD->getLocation()))},
@@ -193,7 +209,7 @@ json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB,
     } else if (auto *VD = dyn_cast<VarDecl>(D)) {
       if (!VD->isFileVarDecl() || !SM.isInMainFile(Loc) || !VD->getInit())
         continue;
-      Globals[VD->getName().str()] = {
+      Globals[keyOf(VD, VD->getStorageClass() == SC_Static, UnitName)] = {
           {"init_hash",
            hexHash(tokenText(TB, SM, Ctx.getLangOpts(),
                                VD->getInit()->getSourceRange(), {}))}};
@@ -219,9 +235,9 @@ void mergeFingerprint(json &Metadata, const json &FP) {
         F[K] = V;
   }
   for (json &G : Metadata["globals"]) {
-    std::string Name = G.value("name", "");
-    if (FP["globals"].contains(Name))
-      for (auto &[K, V] : FP["globals"][Name].items())
+    std::string Key = G.value("key", "");
+    if (FP["globals"].contains(Key))
+      for (auto &[K, V] : FP["globals"][Key].items())
         G[K] = V;
   }
   Metadata["types"] = FP["types"];

@@ -16,7 +16,7 @@
 namespace hcu {
 
 /// {"functions": {name: {"hash", "globals", "types"}},
-///  "globals": {name: {"init_hash"}}, "types": [{"name", "kind", "layout",
+///  "globals": {key: {"init_hash"}} (file.c/f#name for static locals), "types": [{"name", "kind", "layout",
 ///  "fields" | "enumerators", "file", "line"}]}
 ///
 /// A function's hash covers its preprocessed tokens (so a changed macro it
@@ -28,8 +28,8 @@ nlohmann::json fingerprintUnit(clang::ASTContext &Ctx,
                                const clang::syntax::TokenBuffer &TB,
                                const TransformOptions &Opts);
 
-/// Adds the fingerprint's data to the unit's metadata (functions and globals
-/// by name; the "types" table as is).
+/// Adds the fingerprint's data to the unit's metadata (functions by name,
+/// globals by key; the "types" table as is).
 void mergeFingerprint(nlohmann::json &Metadata, const nlohmann::json &FP);
 
 } // namespace hcu

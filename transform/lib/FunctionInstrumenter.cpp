@@ -67,6 +67,8 @@ void FunctionInstrumenter::run() {
   if (!checkSignature())
     return;
   Scan.TraverseStmt(const_cast<CompoundStmt *>(Body));
+  if (!planStatics())
+    return;
   std::string Why = pinReason();
   if (!Why.empty()) {
     runPinned(Why);
@@ -117,6 +119,7 @@ void FunctionInstrumenter::run() {
   emitPrologue();
   emitTokenReplacements();
   // Around the definition.
+  emitStatics();
   buildRecordFields();
   emitPreBlock();
   emitPostBlock();
@@ -255,18 +258,8 @@ bool FunctionInstrumenter::collectLocals() {
 bool FunctionInstrumenter::addLocal(const VarDecl *VD) {
   SourceLocation Loc = SM.getExpansionLoc(VD->getLocation());
   std::string Name = VD->getName().str(), Why;
-  if (VD->isStaticLocal()) {
-    // A static the function never writes (tinyproxy's `static const char
-    // *headers[] = {...}`, only read) has its initial value in the running
-    // program too, so the patch's fresh copy is the same.
-    if (!Unit.Opts.PatchMode || isOnlyRead(VD))
-      return true;
-    Unit.error(Loc, "static local '" + Name + "' in '" + Fn +
-                        "': static locals in patches are not supported yet "
-                        "(their value would not carry over); move it to file "
-                        "scope");
-    return false;
-  }
+  if (VD->isStaticLocal())
+    return true; // its storage outlives the frame (planStatics)
   if (VD->hasExternalStorage())
     return true;
   if (VD->getType()->isVariablyModifiedType()) {

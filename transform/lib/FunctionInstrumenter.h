@@ -79,6 +79,19 @@ private:
   clang::SourceLocation prologueLoc() const;
   std::string variadicEntry() const;
 
+  // Static locals (FunctionInstrumenterStatics.cpp): program-wide storage
+  // under a key and symbol of their own.
+  bool planStatics();
+  std::string hoistWhy(const clang::DeclStmt *DS,
+                       std::set<const clang::DeclStmt *> &Needs) const;
+  bool wantsSharing(const clang::VarDecl *VD) const;
+  std::string hoistedText(const clang::DeclStmt *DS) const;
+  clang::SourceLocation staticKeyword(const clang::DeclStmt *DS) const;
+  void emitStatics();
+  void emitStaticUses();
+  std::map<unsigned, std::pair<clang::SourceLocation, const clang::VarDecl *>>
+  staticUses() const;
+
   // Analysis.
   void pinInstead(clang::SourceLocation Loc, const std::string &Msg);
   void checkShadowing();
@@ -166,6 +179,9 @@ private:
   // File offsets [begin, end) of the declaration text emitArenaDecl removed
   // (`T x[sizeof y]` of `T x[sizeof y] = ...`): no use in it is rewritten.
   std::vector<std::pair<unsigned, unsigned>> ArenaCut;
+  std::map<const clang::VarDecl *, std::string> StaticSym; // hoisted
+  std::vector<const clang::DeclStmt *> HoistedDecls;
+  std::vector<std::pair<unsigned, unsigned>> StaticCut; // their old text
   std::vector<CallSite> Sites;
   std::vector<const clang::CallExpr *> WrappedCalls; // HCU_WRAPPED callees
   std::vector<LoopPoint> Loops;

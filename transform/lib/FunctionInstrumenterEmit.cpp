@@ -339,6 +339,7 @@ void FunctionInstrumenter::emitTokenReplacements() {
   for (const CallExpr *CE : WrappedCalls)
     renameCallee(CE, "hcu_wrap_" + CE->getDirectCallee()->getName().str());
   emitArenaUses();
+  emitStaticUses();
 }
 
 /// Every use of an arena variable becomes `(hcu_a->x)`.

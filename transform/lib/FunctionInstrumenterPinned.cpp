@@ -115,6 +115,7 @@ void FunctionInstrumenter::runPinned(const std::string &Why) {
                      Pop + (IsMain ? "return 0; " : ""));
   CpTable = "{0, HCU_CP_ENTRY, \"entry\"}, ";
   emitTokenReplacements();
+  emitStatics();
   buildRecordFields();
   emitPreBlock();
   if (Variadic) {

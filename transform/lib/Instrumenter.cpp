@@ -55,8 +55,7 @@ private:
   void collectFunctions(TranslationUnitDecl *TU);
   json baseGlobalsByKey() const;
   void renameGlobals(TranslationUnitDecl *TU);
-  void renameGlobal(const VarDecl *VD, const json &BaseByKey,
-                    std::set<std::string> &Seen);
+  void renameGlobal(const VarDecl *VD, std::set<std::string> &Seen);
   void dropStatic(const VarDecl *VD);
   void retargetAliases(TranslationUnitDecl *TU);
   std::string prefix() const;
@@ -99,7 +98,7 @@ json UnitRewriter::baseGlobalsByKey() const {
 }
 
 void UnitRewriter::renameGlobals(TranslationUnitDecl *TU) {
-  json BaseByKey = baseGlobalsByKey();
+  U.BaseGlobals = baseGlobalsByKey();
   std::set<std::string> Seen;
   for (Decl *D : TU->decls()) {
     auto *VD = dyn_cast<VarDecl>(D);
@@ -109,7 +108,7 @@ void UnitRewriter::renameGlobals(TranslationUnitDecl *TU) {
     // alone (documented).
     if (!SM.isInMainFile(SM.getExpansionLoc(VD->getLocation())))
       continue;
-    renameGlobal(VD, BaseByKey, Seen);
+    renameGlobal(VD, Seen);
   }
   retargetAliases(TU);
 }
@@ -146,24 +145,15 @@ void UnitRewriter::retargetAliases(TranslationUnitDecl *TU) {
 
 /// Binds VD to the base's storage when its layout is unchanged, or to new
 /// storage (<name>_v<N>); records it once per key.
-void UnitRewriter::renameGlobal(const VarDecl *VD, const json &BaseByKey,
+void UnitRewriter::renameGlobal(const VarDecl *VD,
                                 std::set<std::string> &Seen) {
   bool Static = VD->getStorageClass() == SC_Static;
   std::string Name = VD->getName().str();
   std::string Key = keyOf(VD, Static, U.UnitName);
   std::string Layout = layoutSignature(VD->getType(), Ctx);
   std::string Default = Static ? "hcu_s__" + U.Uid + "__" + Name : Name;
-  std::string Symbol = Default;
   bool Changed = false;
-  if (BaseByKey.contains(Key)) {
-    const json &B = BaseByKey[Key];
-    if (B.value("layout", "") == Layout)
-      Symbol = B.value("symbol", Default);
-    else {
-      Symbol = Default + "_v" + std::to_string(Opts.Version);
-      Changed = true;
-    }
-  }
+  std::string Symbol = U.bindStorage(Key, Layout, Default, Changed);
   if (Static)
     dropStatic(VD);
   if (!Seen.insert(Key).second)
@@ -254,6 +244,8 @@ bool UnitRewriter::run(std::string &Code, json &Metadata) {
   const RewriteBuffer *Buf = U.R.getRewriteBufferFor(Main);
   Code = Buf ? std::string(Buf->begin(), Buf->end())
              : SM.getBufferData(Main).str();
+  for (const json &S : U.StaticLocals)
+    Globals.push_back(S);
   Metadata = {{"file", U.FileName},       {"name", U.UnitName},
               {"uid", U.Uid},
               {"version", Opts.Version},  {"patch_mode", Opts.PatchMode},

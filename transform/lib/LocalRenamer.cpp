@@ -18,8 +18,11 @@ public:
   std::vector<const DeclRefExpr *> Refs;
   std::set<std::string> Names; // every identifier the body refers to
   bool VisitVarDecl(VarDecl *VD) {
-    // A block-scope `extern int v;` names the global: never renamed.
-    if (!isa<ParmVarDecl>(VD) && VD->isLocalVarDecl() && !VD->hasExternalStorage())
+    // A block-scope `extern int v;` names the global: never renamed. Nor
+    // is a static local: it is never in a frame record, and its key
+    // (file.c/f#name, docs/design.md) keeps the name as written.
+    if (!isa<ParmVarDecl>(VD) && VD->isLocalVarDecl() &&
+        !VD->hasExternalStorage() && !VD->isStaticLocal())
       Vars.push_back(VD);
     return true;
   }

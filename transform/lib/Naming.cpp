@@ -1,6 +1,7 @@
 //===- Naming.cpp - names of the generated entities -----------------------===//
 #include "Naming.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -30,6 +31,47 @@ std::string keyOf(const NamedDecl *D, bool Static, llvm::StringRef UnitName) {
 std::string unitName(const TransformOptions &Opts, llvm::StringRef FileName) {
   return Opts.UnitName.empty() ? llvm::sys::path::filename(FileName).str()
                                : Opts.UnitName;
+}
+
+namespace {
+
+/// VD's function, and which static local of that name it is (1, 2, ...) in
+/// the function's body, in source (traversal) order.
+struct StaticOrdinal : RecursiveASTVisitor<StaticOrdinal> {
+  const VarDecl *Target;
+  int Seen = 0, Ordinal = 0;
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->isStaticLocal() && VD->getName() == Target->getName()) {
+      ++Seen;
+      if (VD == Target)
+        Ordinal = Seen;
+    }
+    return true;
+  }
+};
+
+std::pair<std::string, int> staticLocalPlace(const VarDecl *VD) {
+  const auto *FD = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+  if (!FD || !FD->getBody())
+    return {"", 1};
+  StaticOrdinal O;
+  O.Target = VD;
+  O.TraverseStmt(FD->getBody());
+  return {FD->getName().str(), O.Ordinal > 1 ? O.Ordinal : 1};
+}
+
+} // namespace
+
+std::string staticLocalKey(const VarDecl *VD, llvm::StringRef UnitName) {
+  auto [Fn, K] = staticLocalPlace(VD);
+  return UnitName.str() + "/" + Fn + "#" +
+         VD->getName().str() + (K > 1 ? "#" + std::to_string(K) : "");
+}
+
+std::string staticLocalSymbol(const VarDecl *VD, llvm::StringRef Uid) {
+  auto [Fn, K] = staticLocalPlace(VD);
+  return "hcu_sl__" + Uid.str() + "__" + Fn + "__" + VD->getName().str() +
+         (K > 1 ? "__" + std::to_string(K) : "");
 }
 
 std::string lineDirective(unsigned Line, llvm::StringRef FileName) {

@@ -27,6 +27,14 @@ std::string keyOf(const clang::NamedDecl *D, bool Static,
                   llvm::StringRef UnitName);
 /// The unit's name in keys: Opts.UnitName, or FileName's base name.
 std::string unitName(const TransformOptions &Opts, llvm::StringRef FileName);
+/// The metadata key of a static local VD of function F:
+/// `file.c/F#name`, and `file.c/F#name#k` for the k-th (k >= 2, in source
+/// order) static local of F with that name (docs/design.md, "Static
+/// locals").
+std::string staticLocalKey(const clang::VarDecl *VD, llvm::StringRef UnitName);
+/// The program-wide symbol of that static local: hcu_sl__<uid>__F__name,
+/// with `__k` for the k-th of its name.
+std::string staticLocalSymbol(const clang::VarDecl *VD, llvm::StringRef Uid);
 std::string lineDirective(unsigned Line, llvm::StringRef FileName);
 
 } // namespace hcu

@@ -32,6 +32,22 @@ struct UnitState {
     Failed = true;
   }
 
+  /// The symbol a global or static with this key and layout lives in: the
+  /// base's when a patch finds the key with the same layout (it binds to
+  /// the running program's storage), Default + "_v<N>" (new storage,
+  /// Changed) when the layout differs, else Default.
+  std::string bindStorage(const std::string &Key, const std::string &Layout,
+                          const std::string &Default, bool &Changed) const {
+    Changed = false;
+    if (!BaseGlobals.contains(Key))
+      return Default;
+    const nlohmann::json &B = BaseGlobals[Key];
+    if (B.value("layout", "") == Layout)
+      return B.value("symbol", Default);
+    Changed = true;
+    return Default + "_v" + std::to_string(Opts.Version);
+  }
+
   clang::ASTContext &Ctx;
   clang::SourceManager &SM;
   const TransformOptions &Opts;
@@ -48,6 +64,10 @@ struct UnitState {
   std::vector<std::string> DescInits; // hcu_descs[] initializers, in order
   std::string DescTables;             // var/cp tables, emitted at the end
   nlohmann::json Functions = nlohmann::json::array();
+  /// Patch mode: the base's globals and statics by key; else empty.
+  nlohmann::json BaseGlobals = nlohmann::json::object();
+  /// Metadata of the static locals given program-wide storage.
+  nlohmann::json StaticLocals = nlohmann::json::array();
 };
 
 } // namespace hcu

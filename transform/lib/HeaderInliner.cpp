@@ -267,6 +267,8 @@ std::string Inliner::text(FileID F, std::vector<std::string> &Headers) {
       std::string Name = headerName(D.Entered);
       Headers.push_back(Name);
       std::string Body = text(D.Entered, Headers);
+      if (StringRef(Body).starts_with("\xEF\xBB\xBF"))
+        Body.erase(0, 3); // a byte order mark only starts a file
       if (!Body.empty() && Body.back() != '\n')
         Body += '\n';
       unsigned After = P.getLine() + Buf.substr(D.HashOff, End - D.HashOff)

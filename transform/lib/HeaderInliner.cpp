@@ -10,6 +10,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cstring>
 #include <map>
 
 using namespace clang;
@@ -87,9 +88,8 @@ public:
                   OptionalFileEntryRef, SrcMgr::CharacteristicKind) override {
     const SourceManager &SM = *Rec->SM;
     SourceLocation Spelled = SM.getSpellingLoc(Loc);
-    bool Next = SM.getCharacterData(Spelled) &&
-                StringRef(SM.getCharacterData(Spelled))
-                    .starts_with("__has_include_next");
+    const char *P = SM.getCharacterData(Spelled);
+    bool Next = P && std::strncmp(P, "__has_include_next", 18) == 0;
     if (!IsAngled || Next)
       Rec->PlaceDependent.insert(SM.getFileID(SM.getExpansionLoc(Loc)));
   }

@@ -181,7 +181,7 @@ bool Inliner::isProjectHeader(FileID F) const {
   if (llvm::sys::fs::real_path(FE->getName(), Real))
     Real = Abs;
   for (const std::string &Dir : Opts.LibraryHeaderDirs) {
-    std::string Prefix = Dir;
+    std::string Prefix = absolute(Dir);
     if (!Prefix.empty() && Prefix.back() != '/')
       Prefix += '/';
     if (StringRef(Abs).starts_with(Prefix) ||

@@ -206,6 +206,9 @@ int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
   Opts.HeaderFunctions = !Args.NoHeaderFunctions;
   for (const std::string &D : Args.LibraryHeaders)
     Opts.LibraryHeaderDirs.push_back(D);
+  // hcu's own headers (hcu_rt.h's inline functions) are a library's.
+  for (const std::string &D : Paths.IncludeDirs)
+    Opts.LibraryHeaderDirs.push_back(D);
   if (Base) {
     Opts.PatchMode = true;
     Opts.BaseMetadata = *Base;

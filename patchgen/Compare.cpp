@@ -1,6 +1,8 @@
 //===- Compare.cpp - what changed between two builds' metadata ------------===//
 #include "Compare.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -10,7 +12,10 @@ namespace hcu {
 
 bool Version::index(std::string &Error) {
   for (const json &U : Meta.value("units", json::array())) {
-    std::string File = U.value("file", "");
+    std::string File = U.value("file", ""), Name = U.value("name", "");
+    llvm::StringRef Dir = File;
+    if (Name.find('/') != std::string::npos && Dir.consume_back("/" + Name))
+      Root = Dir.str();
     for (const json &F : U.value("functions", json::array())) {
       std::string Key = F.value("key", "");
       if (!F.contains("hash")) {

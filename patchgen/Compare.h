@@ -24,6 +24,9 @@ struct Version {
   std::map<std::string, nlohmann::json> Globals;   // by key
   std::map<std::string, nlohmann::json> Types;     // by name ("struct s")
   std::map<std::string, std::string> UnitFileOfFunction, UnitFileOfGlobal;
+  /// The --hcu-root the version was built with (a unit named by its path,
+  /// net/util.c, in /src/net/util.c: /src); empty for base-name units.
+  std::string Root;
 
   /// Indexes Meta; false (with Error set) if it lacks what the comparison
   /// needs (a build by an hcu-cc without function hashes).

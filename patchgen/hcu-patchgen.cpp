@@ -111,7 +111,7 @@ int checkNoTodo(const std::string &Path) {
 int buildPatch(const char *Argv0, const std::string &OldArg,
                const std::string &MappingPath,
                const std::vector<std::string> &CcArgs,
-               const hcu::Comparison &C) {
+               const hcu::Comparison &C, const std::string &Root) {
   if (int RC = checkNoTodo(MappingPath))
     return RC;
   std::string Self = sys::fs::getMainExecutable(Argv0, (void *)&error);
@@ -122,6 +122,11 @@ int buildPatch(const char *Argv0, const std::string &OldArg,
     Base.resize(Base.size() - strlen(".hcu.json"));
   std::vector<std::string> Cmd = {std::string(HcuCC)};
   Cmd.insert(Cmd.end(), CcArgs.begin(), CcArgs.end());
+  // The new units keep the names they had in NEW (net/util.c).
+  bool HasRoot = llvm::any_of(
+      CcArgs, [](StringRef A) { return A.starts_with("--hcu-root="); });
+  if (!Root.empty() && !HasRoot)
+    Cmd.push_back("--hcu-root=" + Root);
   Cmd.push_back("--hcu-patch-for=" + Base);
   Cmd.push_back("--hcu-mapping=" + MappingPath);
   Cmd.insert(Cmd.end(), {"-o", Build});
@@ -188,5 +193,5 @@ int main(int argc, char **argv) {
   if (MappingPath == "-")
     return error("--build needs the mapping in a file (-o FILE)");
   std::vector<std::string> CcArgs(Positional.begin() + 2, Positional.end());
-  return buildPatch(argv[0], Positional[0], MappingPath, CcArgs, C);
+  return buildPatch(argv[0], Positional[0], MappingPath, CcArgs, C, New.Root);
 }

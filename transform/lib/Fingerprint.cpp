@@ -93,7 +93,7 @@ std::string tokenText(const syntax::TokenBuffer &TB, const SourceManager &SM,
 /// Globals and tagged types a function body refers to.
 class UseCollector : public RecursiveASTVisitor<UseCollector> {
 public:
-  UseCollector(llvm::StringRef FileName) : FileName(FileName) {}
+  UseCollector(llvm::StringRef UnitName) : UnitName(UnitName) {}
   std::set<std::string> Globals, Types;
 
   void addType(QualType T) {
@@ -106,7 +106,7 @@ public:
   bool VisitDeclRefExpr(DeclRefExpr *E) {
     if (auto *VD = dyn_cast<VarDecl>(E->getDecl()))
       if (VD->isFileVarDecl())
-        Globals.insert(keyOf(VD, VD->getStorageClass() == SC_Static, FileName));
+        Globals.insert(keyOf(VD, VD->getStorageClass() == SC_Static, UnitName));
     return true;
   }
   bool VisitExpr(Expr *E) {
@@ -128,7 +128,7 @@ public:
   }
 
 private:
-  llvm::StringRef FileName;
+  llvm::StringRef UnitName;
 };
 
 json describeTag(const TagDecl *TD, const ASTContext &Ctx,
@@ -170,10 +170,11 @@ json describeTag(const TagDecl *TD, const ASTContext &Ctx,
 
 } // namespace
 
-json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB) {
+json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB,
+                     const TransformOptions &Opts) {
   SourceManager &SM = Ctx.getSourceManager();
-  std::string FileName =
-      SM.getFileEntryRefForID(SM.getMainFileID())->getName().str();
+  std::string UnitName = unitName(
+      Opts, SM.getFileEntryRefForID(SM.getMainFileID())->getName());
   json Functions = json::object(), Globals = json::object();
   json Types = json::array();
   std::set<std::string> TypesSeen;
@@ -182,7 +183,7 @@ json fingerprintUnit(ASTContext &Ctx, const syntax::TokenBuffer &TB) {
     if (auto *FD = dyn_cast<FunctionDecl>(D)) {
       if (!FD->doesThisDeclarationHaveABody() || !SM.isInMainFile(Loc))
         continue;
-      UseCollector C(FileName);
+      UseCollector C(UnitName);
       C.TraverseDecl(FD);
       Functions[FD->getName().str()] = {
           {"hash", hexHash(tokenText(TB, SM, Ctx.getLangOpts(), FD->getSourceRange(),

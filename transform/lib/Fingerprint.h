@@ -10,6 +10,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Tooling/Syntax/Tokens.h"
+#include "hcu-transform/Transform.h"
 #include <nlohmann/json.hpp>
 
 namespace hcu {
@@ -24,7 +25,8 @@ namespace hcu {
 /// values of builtin macros such as __LINE__ and __FILE__ (assert's) left
 /// out.
 nlohmann::json fingerprintUnit(clang::ASTContext &Ctx,
-                               const clang::syntax::TokenBuffer &TB);
+                               const clang::syntax::TokenBuffer &TB,
+                               const TransformOptions &Opts);
 
 /// Adds the fingerprint's data to the unit's metadata (functions and globals
 /// by name; the "types" table as is).

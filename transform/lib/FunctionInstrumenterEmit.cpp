@@ -612,7 +612,7 @@ std::string FunctionInstrumenter::descriptorInit() const {
   // (GCC torture stdarg-4). Its entry is then not known here.
   bool InlineOnly = !IsStatic && FD->isInlined() &&
                     !FD->isInlineDefinitionExternallyVisible();
-  return "{\"" + Fn + "\", \"" + keyOf(FD, IsStatic, Unit.FileName) +
+  return "{\"" + Fn + "\", \"" + keyOf(FD, IsStatic, Unit.UnitName) +
          "\", (void **)&" + slotName(FD) + ", (void *)" + Impl + ", " +
          (IsMain ? "HCU_FN_THREAD_ENTRY" : "0") +
          (IsStatic ? " | HCU_FN_STATIC" : "") + ", sizeof(" + FormalsT +
@@ -627,7 +627,7 @@ std::string FunctionInstrumenter::descriptorInit() const {
 
 void FunctionInstrumenter::addMetadata() {
   Unit.Functions.push_back({{"name", Fn},
-                            {"key", keyOf(FD, IsStatic, Unit.FileName)},
+                            {"key", keyOf(FD, IsStatic, Unit.UnitName)},
                             {"static", IsStatic},
                             {"thread_entry", IsMain},
                             {"impl", implName(FD, Unit.Opts.Version)},

@@ -157,7 +157,7 @@ void UnitRewriter::renameGlobal(const VarDecl *VD, const json &BaseByKey,
                                 std::set<std::string> &Seen) {
   bool Static = VD->getStorageClass() == SC_Static;
   std::string Name = VD->getName().str();
-  std::string Key = keyOf(VD, Static, U.FileName);
+  std::string Key = keyOf(VD, Static, U.UnitName);
   std::string Layout = layoutSignature(VD->getType(), Ctx);
   std::string Default = Static ? "hcu_s__" + U.Uid + "__" + Name : Name;
   std::string Symbol = Default;
@@ -244,7 +244,8 @@ std::string UnitRewriter::tail() const {
 bool UnitRewriter::run(std::string &Code, json &Metadata) {
   FileID Main = SM.getMainFileID();
   U.FileName = SM.getFileEntryRefForID(Main)->getName().str();
-  U.Uid = Opts.Uid.empty() ? defaultUid(U.FileName) : Opts.Uid;
+  U.UnitName = unitName(Opts, U.FileName);
+  U.Uid = Opts.Uid.empty() ? defaultUid(U.UnitName) : Opts.Uid;
   TranslationUnitDecl *TU = Ctx.getTranslationUnitDecl();
 
   collectFunctions(TU);
@@ -260,7 +261,8 @@ bool UnitRewriter::run(std::string &Code, json &Metadata) {
   const RewriteBuffer *Buf = U.R.getRewriteBufferFor(Main);
   Code = Buf ? std::string(Buf->begin(), Buf->end())
              : SM.getBufferData(Main).str();
-  Metadata = {{"file", U.FileName},       {"uid", U.Uid},
+  Metadata = {{"file", U.FileName},       {"name", U.UnitName},
+              {"uid", U.Uid},
               {"version", Opts.Version},  {"patch_mode", Opts.PatchMode},
               {"functions", U.Functions}, {"globals", Globals}};
   return true;

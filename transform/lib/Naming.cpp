@@ -22,10 +22,14 @@ std::string implName(const FunctionDecl *FD, int Version) {
   return FD->getName().str() + "__hcu_v" + std::to_string(Version);
 }
 
-std::string keyOf(const NamedDecl *D, bool Static, llvm::StringRef FileName) {
-  return Static ? llvm::sys::path::filename(FileName).str() + "/" +
-                      D->getName().str()
+std::string keyOf(const NamedDecl *D, bool Static, llvm::StringRef UnitName) {
+  return Static ? UnitName.str() + "/" + D->getName().str()
                 : D->getName().str();
+}
+
+std::string unitName(const TransformOptions &Opts, llvm::StringRef FileName) {
+  return Opts.UnitName.empty() ? llvm::sys::path::filename(FileName).str()
+                               : Opts.UnitName;
 }
 
 std::string lineDirective(unsigned Line, llvm::StringRef FileName) {

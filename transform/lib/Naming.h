@@ -7,6 +7,8 @@
 #ifndef HCU_TRANSFORM_NAMING_H
 #define HCU_TRANSFORM_NAMING_H
 
+#include "hcu-transform/Transform.h"
+
 #include "clang/AST/Decl.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
@@ -19,9 +21,12 @@ std::string slotName(const clang::FunctionDecl *FD);
 std::string slotAsm(const clang::FunctionDecl *FD, llvm::StringRef Uid);
 /// The renamed definition of FD in version Version.
 std::string implName(const clang::FunctionDecl *FD, int Version);
-/// The metadata key of D: its name, or file.c/name for statics.
+/// The metadata key of D: its name, or <unit name>/name for statics
+/// (util.c/count; net/util.c/count when the unit is named by its path).
 std::string keyOf(const clang::NamedDecl *D, bool Static,
-                  llvm::StringRef FileName);
+                  llvm::StringRef UnitName);
+/// The unit's name in keys: Opts.UnitName, or FileName's base name.
+std::string unitName(const TransformOptions &Opts, llvm::StringRef FileName);
 std::string lineDirective(unsigned Line, llvm::StringRef FileName);
 
 } // namespace hcu

@@ -74,7 +74,7 @@ public:
     }
     syntax::TokenBuffer TB = std::move(*Collector).consume();
     if (Res.Round == 0 && !Opts.NormalizeOnly)
-      Res.Fingerprint = fingerprintUnit(Ctx, TB);
+      Res.Fingerprint = fingerprintUnit(Ctx, TB, Opts);
     // Round 0 of a file with #if groups in function bodies only freezes them
     // (CondFreezer.h): the next round parses what the real compiler will.
     if (Conds && freezeConditionals(Ctx, *Conds, Res.NewText)) {
@@ -153,12 +153,40 @@ private:
 
 } // namespace
 
-std::string defaultUid(const std::string &File) {
-  std::string Base = llvm::sys::path::filename(File).str();
-  for (char &C : Base)
-    if (!isalnum((unsigned char)C) && C != '_')
-      C = '_';
-  return Base;
+std::string defaultUid(const std::string &UnitName) {
+  std::string Uid;
+  for (char C : UnitName)
+    if (C == '/')
+      Uid += "__";
+    else
+      Uid += isalnum((unsigned char)C) || C == '_' ? C : '_';
+  return Uid;
+}
+
+bool unitNameOf(const std::string &File, const std::string &Root,
+                std::string &Name, std::string &Error) {
+  namespace path = llvm::sys::path;
+  if (Root.empty()) {
+    Name = path::filename(File).str();
+    return true;
+  }
+  auto Clean = [](llvm::StringRef P) {
+    llvm::SmallString<256> A(P);
+    llvm::sys::fs::make_absolute(A);
+    path::remove_dots(A, /*remove_dot_dot=*/true);
+    return std::string(A);
+  };
+  std::string F = Clean(File), R = Clean(Root);
+  llvm::StringRef Rel = F;
+  if (!Rel.consume_front(R) || !(R.back() == '/' || Rel.consume_front("/")) ||
+      Rel.empty()) {
+    Error = File + " is not inside the project root " + Root +
+            " (--hcu-root or HCU_ROOT): its unit could not be named by its "
+            "path in the project";
+    return false;
+  }
+  Name = Rel.str();
+  return true;
 }
 
 bool transformFile(const std::string &File,

@@ -39,7 +39,7 @@ struct UnitState {
   clang::Rewriter R;
   bool Failed = false;
 
-  std::string FileName, Uid;
+  std::string FileName, UnitName, Uid;
   std::set<const clang::FunctionDecl *>
       Defined; // canonical decls instrumented here
   std::map<const clang::FunctionDecl *, unsigned> DescIndex;

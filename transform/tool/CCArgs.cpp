@@ -177,6 +177,10 @@ CCArgs parseCCArgs(const std::vector<std::string> &Argv) {
       R.PatchFor = A.str();
       continue;
     }
+    if (A.consume_front("--hcu-root=")) {
+      R.Root = A.str();
+      continue;
+    }
     if (A.consume_front("--hcu-mapping=")) {
       R.Mapping = A.str();
       continue;

@@ -61,6 +61,7 @@ struct CCArgs {
   std::optional<std::string> Mapping;  ///< --hcu-mapping=MAP.c
   bool NoHeaderFunctions = false;      ///< --hcu-no-header-functions
   std::vector<std::string> LibraryHeaders; ///< --hcu-library-headers=DIR
+  std::optional<std::string> Root;     ///< --hcu-root=DIR
 
   bool hasCInputs() const;
   /// Flags the Clang front end needs to see the source as cc does: include

@@ -19,6 +19,8 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using nlohmann::json;
 namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
@@ -193,6 +195,51 @@ void Driver::fixDependencyFile(const CCInput &In, const std::string &Out,
     writeFile(DepPath, Fixed);
 }
 
+/// The unit's name: its path under the project root (--hcu-root, HCU_ROOT),
+/// or its base name. A patch's file built without a root takes the name of
+/// the base's unit with its base name, so v2/util.c patches the unit
+/// net/util.c of a program built with a root, as long as only one unit of
+/// the program is called util.c.
+int Driver::unitNameFor(const CCInput &In, std::string &Name) const {
+  std::string Root = Args.Root ? *Args.Root : getEnv("HCU_ROOT"), Why;
+  if (!unitNameOf(In.Path, Root, Name, Why))
+    return error(Why);
+  if (!Base || !Root.empty())
+    return 0;
+  std::vector<std::string> Same;
+  for (const json &U : Base->at("units")) {
+    std::string B = baseUnitName(U);
+    if (path::filename(B) == Name && llvm::find(Same, B) == Same.end())
+      Same.push_back(B);
+  }
+  if (Same.size() > 1)
+    return error(In.Path + " could be the unit " + Same[0] + " or " + Same[1] +
+                 " of " + *Args.PatchFor +
+                 "; build the patch with --hcu-root=DIR (or HCU_ROOT=DIR), "
+                 "DIR being the directory its paths are relative to");
+  if (Same.size() == 1)
+    Name = Same[0];
+  return 0;
+}
+
+/// Two units of one program must not share a name: their statics' symbols
+/// and keys would collide (the linker would only say "multiple definition").
+int Driver::checkUnitNames(const std::vector<json> &Units) const {
+  std::map<std::string, std::string> FileOfUid;
+  for (const json &U : Units) {
+    std::string Uid = unitUid(U), File = U.value("file", "");
+    auto [It, New] = FileOfUid.emplace(Uid, File);
+    if (New || Uid.empty())
+      continue;
+    return error(It->second + " and " + File + " are both the unit '" +
+                 U.value("name", Uid) +
+                 "' of this program; name units by their path: build every "
+                 "file with --hcu-root=DIR (or HCU_ROOT=DIR), DIR being the "
+                 "project's top source directory");
+  }
+  return 0;
+}
+
 int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
                        json *Unit) {
   std::string Instrumented = instrumentedPathFor(Out);
@@ -209,6 +256,8 @@ int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
   // hcu's own headers (hcu_rt.h's inline functions) are a library's.
   for (const std::string &D : Paths.IncludeDirs)
     Opts.LibraryHeaderDirs.push_back(D);
+  if (int RC = unitNameFor(In, Opts.UnitName))
+    return RC;
   if (Base) {
     Opts.PatchMode = true;
     Opts.BaseMetadata = *Base;
@@ -224,7 +273,7 @@ int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
   if (!UnitMeta.is_object())
     return error("the transform returned no metadata for " + In.Path);
   if (unitUid(UnitMeta).empty())
-    UnitMeta["uid"] = defaultUid(In.Path);
+    UnitMeta["uid"] = defaultUid(Opts.UnitName);
   if (!UnitMeta.contains("version"))
     UnitMeta["version"] = Opts.Version;
   if (int RC = writeFile(Instrumented, Code))
@@ -377,9 +426,14 @@ int Driver::link() {
   std::vector<json> Units;
   if (int RC = compileAllInto(Out + ".hcu.d", Objects, Units))
     return RC;
+  bool Program = !Args.Shared && !Args.Relocatable;
+  if (Program)
+    if (int RC = collectInputUnits(Units))
+      return RC;
+  if (int RC = checkUnitNames(Units))
+    return RC;
   std::vector<std::string> Cmd = linkArgs(Objects);
   Cmd.insert(Cmd.end(), {"-o", Out});
-  bool Program = !Args.Shared && !Args.Relocatable;
   std::string Meta = metadataPathFor(Out);
   if (Program) {
     llvm::SmallString<128> Lib(Paths.LibDir);
@@ -400,8 +454,6 @@ int Driver::link() {
     return RC;
   if (!Program)
     return 0;
-  if (int RC = collectInputUnits(Units))
-    return RC;
   llvm::Expected<std::string> Id = readBuildId(Out);
   if (!Id)
     return error("cannot read the build id of " + Out + ": " +
@@ -536,6 +588,8 @@ int Driver::buildPatch() {
     return RC;
   if (int RC = collectInputUnits(Units))
     return RC;
+  if (int RC = checkUnitNames(Units))
+    return RC;
   FunctionIndex Old = FunctionIndex::fromUnits(Base->at("units"));
   FunctionIndex New = FunctionIndex::fromUnits(json(Units));
   Facts = MappingFacts();
@@ -589,6 +643,11 @@ void printHcuHelp() {
          "                         headers under DIR are a library's (as "
          "under /usr/):\n"
          "                         their functions are not instrumented\n"
+         "  --hcu-root=DIR         name each unit by its path under DIR "
+         "(net/util.c)\n"
+         "                         instead of its base name; needed when two "
+         "files\n"
+         "                         of a program share a name\n"
          "  --hcu-verbose          print every command run (also -v)\n"
          "  --hcu-help             this text\n\n"
          "environment:\n"
@@ -601,6 +660,7 @@ void printHcuHelp() {
          "the transform\n"
          "                       (e.g. --sysroot=... for a cross "
          "compiler)\n"
+         "  HCU_ROOT=DIR         like --hcu-root=DIR\n"
          "  HCU_VERBOSE=1        like --hcu-verbose\n\n"
          "Beside each output it writes OUT.hcu.json (metadata) and, for "
          "objects,\n"

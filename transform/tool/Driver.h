@@ -48,6 +48,7 @@ private:
   std::vector<std::string> runtimeIncludeFlags() const;
   /// Transforms In, compiles it into Out (assembly when Assemble), writes
   /// the sidecars; the unit's metadata goes to *Unit.
+  int unitNameFor(const CCInput &In, std::string &Name) const;
   int compileOne(const CCInput &In, const std::string &Out, bool Assemble,
                  nlohmann::json *Unit);
   /// Compiles every .c input into Dir; fills Objects (one per input, "" for
@@ -60,6 +61,7 @@ private:
   linkArgs(const std::vector<std::string> &Objects) const;
   /// Appends the metadata of pre-built inputs (x.o with x.o.hcu.json).
   int collectInputUnits(std::vector<nlohmann::json> &Units) const;
+  int checkUnitNames(const std::vector<nlohmann::json> &Units) const;
   int writePatchDescriptor(const std::string &Dir, const std::string &Object,
                            const struct MappingFacts &Facts,
                            const std::vector<nlohmann::json> &Units);

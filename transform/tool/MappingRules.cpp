@@ -12,6 +12,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -19,6 +20,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 
 using namespace clang;
 using nlohmann::json;
@@ -126,6 +128,7 @@ public:
     constraintsArray();
     equivalences();
     transformers();
+    strayPoints();
   }
 
 private:
@@ -446,14 +449,15 @@ private:
     int64_t N = 0;
     SourceLocation Loc;
   };
-  std::optional<CpUse> cpUse(const Expr *E) {
-    if (!E)
-      return std::nullopt;
-    SourceLocation L = E->getBeginLoc();
+  bool fromCpMacro(SourceLocation L) const {
     while (L.isMacroID() && Lexer::getImmediateMacroName(
                                 L, SM, Ctx.getLangOpts()) != "HCU_CP_AT")
       L = SM.getImmediateMacroCallerLoc(L);
-    if (!L.isMacroID())
+    return L.isMacroID();
+  }
+
+  std::optional<CpUse> cpUse(const Expr *E) {
+    if (!E || !fromCpMacro(E->getBeginLoc()))
       return std::nullopt;
     CpUse U;
     U.Loc = SM.getExpansionLoc(E->getBeginLoc());
@@ -492,6 +496,7 @@ private:
     std::optional<CpUse> U = cpUse(E);
     if (!U)
       return integer(E);
+    InPointField.insert(U->Loc.getRawEncoding());
     if (U->N < 0)
       return std::nullopt;
     if (!F)
@@ -506,6 +511,34 @@ private:
     if (P)
       Facts.NamedPoints[U->N] = *P;
     return P;
+  }
+
+  /// Expansion locations of the HCU_CP uses read as point fields.
+  std::set<SourceLocation::UIntTy> InPointField;
+
+  /// HCU_CP anywhere else (a function body, another table's field) would
+  /// only fail later, in the patch's descriptor, as a negative array size.
+  void strayPoints() {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      Rules &R;
+      std::set<SourceLocation::UIntTy> Seen;
+      explicit Finder(Rules &R) : R(R) {}
+      bool VisitExpr(Expr *E) {
+        SourceLocation B = E->getBeginLoc();
+        if (!B.isMacroID() || !R.fromCpMacro(B))
+          return true;
+        SourceLocation L = R.SM.getExpansionLoc(B);
+        if (!R.SM.isInMainFile(L) || R.InPointField.count(L.getRawEncoding()) ||
+            !Seen.insert(L.getRawEncoding()).second)
+          return true;
+        R.error(L, "HCU_CP(...) names a continuation point only in a point "
+                   "field: the points of an algorithmic equivalence or the "
+                   "min and max of a safety constraint item; elsewhere use "
+                   "the point's number");
+        return true;
+      }
+    } F(*this);
+    F.TraverseDecl(Ctx.getTranslationUnitDecl());
   }
 
   // ---- hcu_mapping_algorithmic_equivalence_t arrays (any name) ---------------

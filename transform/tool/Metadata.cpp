@@ -4,6 +4,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -50,6 +51,17 @@ llvm::Error writeJsonFile(const std::string &Path, const json &J) {
 std::string unitUid(const json &Unit) {
   auto It = Unit.find("uid");
   return It != Unit.end() && It->is_string() ? It->get<std::string>() : "";
+}
+
+std::string baseUnitName(const json &Unit) {
+  auto It = Unit.find("name");
+  if (It != Unit.end() && It->is_string())
+    return It->get<std::string>();
+  // Metadata from before units had names: the base name was the name.
+  It = Unit.find("file");
+  return It != Unit.end() && It->is_string()
+             ? llvm::sys::path::filename(It->get<std::string>()).str()
+             : "";
 }
 
 json programMetadata(const std::string &BuildId,

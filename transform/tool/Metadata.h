@@ -28,6 +28,9 @@ llvm::Error writeJsonFile(const std::string &Path, const nlohmann::json &J);
 
 /// The unit's uid ("uid" in its metadata).
 std::string unitUid(const nlohmann::json &Unit);
+/// The unit's name in keys ("name"; the base name of "file" in older
+/// metadata).
+std::string baseUnitName(const nlohmann::json &Unit);
 
 /// Metadata of a linked program from its units' metadata.
 nlohmann::json programMetadata(const std::string &BuildId,

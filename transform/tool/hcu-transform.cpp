@@ -43,8 +43,11 @@ static cl::list<std::string> LibraryHeaders(
     cl::desc("headers under this directory are a library's (as under "
              "/usr/): their functions are not instrumented"),
     cl::value_desc("dir"), cl::cat(Category));
-static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: its base name)"),
+static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: from its unit name)"),
                                 cl::cat(Category));
+static cl::opt<std::string> Root("hcu-root",
+                                 cl::desc("name the unit by its path under this directory (net/util.c) instead of its base name"),
+                                 cl::value_desc("dir"), cl::cat(Category));
 
 static cl::opt<std::string> BuildPath(
     "p",
@@ -143,6 +146,11 @@ int main(int argc, char **argv) {
     SmallString<256> M(MetaOut);
     sys::fs::make_absolute(M);
     MetaOut = std::string(M);
+  }
+  std::string Why;
+  if (!hcu::unitNameOf(File, Root, Opts.UnitName, Why)) {
+    errs() << "hcu-transform: error: " << Why << "\n";
+    return 1;
   }
   if (!BuildPath.empty() && !flagsFromDatabase(File, Out, Args))
     return 1;

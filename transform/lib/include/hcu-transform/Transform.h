@@ -21,7 +21,12 @@ struct TransformOptions {
   bool PatchMode = false;
   /// Merged metadata (kind program or patch) of the version a patch applies to.
   nlohmann::json BaseMetadata;
-  /// Unique id of the file within the program; default: sanitized base name.
+  /// The unit's name in keys (`util.c/count`, `net/util.c/count`): the
+  /// source's path relative to the project root (unitNameOf). Default: the
+  /// file's base name.
+  std::string UnitName;
+  /// Unique id of the file within the program, part of its statics' symbols;
+  /// default: defaultUid(UnitName).
   std::string Uid;
   /// Stop after normalization: the output is the normalized C (every call of
   /// interest a statement of its own), not instrumented.
@@ -44,8 +49,15 @@ bool transformFile(const std::string &File,
                    const TransformOptions &Opts, std::string &OutCode,
                    nlohmann::json &OutMetadata);
 
-/// The default uid for a file path: its base name with [^A-Za-z0-9_] -> '_'.
-std::string defaultUid(const std::string &File);
+/// The name of File's unit (TransformOptions::UnitName): its path relative to
+/// Root with '/' separators, or its base name when Root is empty. False, with
+/// Error set, when File is not inside Root.
+bool unitNameOf(const std::string &File, const std::string &Root,
+                std::string &Name, std::string &Error);
+
+/// The default uid of a unit name: '/' -> "__", [^A-Za-z0-9_] -> '_'
+/// (util.c -> util_c, net/util.c -> net__util_c).
+std::string defaultUid(const std::string &UnitName);
 
 } // namespace hcu
 

@@ -8,7 +8,8 @@
 // inlined, the other is included by absolute path), and headers that stay
 // headers: a system header's inline function (bswap_32), one found through
 // -isystem, one under --library-headers (as /usr/ is by default), one that
-// uses #include_next (its meaning depends on where it was found). The
+// uses #include_next (its meaning depends on where it was found), and a
+// once-pragma header that a header staying a header includes again. The
 // program prints what the plain build prints.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %hcu_transform --library-headers=%S/Inputs/headers/lib %s -o %t/out.c --metadata %t/out.json -- -I%S/Inputs/headers -I%S/Inputs/headers/next1 -I%S/Inputs/headers/next2 -I%S/Inputs/headers/lib -isystem %S/Inputs/headers/sys
@@ -16,7 +17,7 @@
 // RUN: grep -c '^#line 1 ".*/Inputs/headers/util.h"' %t/out.c | FileCheck --check-prefix=ONE %s
 // RUN: grep -c '^#line 1 ".*/Inputs/headers/once.h"' %t/out.c | FileCheck --check-prefix=ONE %s
 // RUN: grep -c '^#line 1 ".*/Inputs/headers/xmacro.h"' %t/out.c | FileCheck --check-prefix=TWO %s
-// RUN: grep -v '^//' %t/out.c | not grep -e '^#pragma once' -e 'hcu_slot____bswap_32' -e 'hcu_slot__lib_fn' -e 'hcu_slot__sys_fn' -e 'hcu_slot__never_called' -e 'hcu_slot__c99_inline' -e 'hcu_slot__nexty'
+// RUN: grep -v '^//' %t/out.c | not grep -e '^#pragma once' -e 'hcu_slot____bswap_32' -e 'hcu_slot__lib_fn' -e 'hcu_slot__sys_fn' -e 'hcu_slot__never_called' -e 'hcu_slot__c99_inline' -e 'hcu_slot__nexty' -e 'hcu_slot__once_again'
 // RUN: FileCheck --check-prefix=META %s < %t/out.json
 // RUN: cc -I%S/Inputs/headers -I%S/Inputs/headers/next1 -I%S/Inputs/headers/next2 -I%S/Inputs/headers/lib -isystem %S/Inputs/headers/sys -o %t/plain %s && %t/plain > %t/plain.out
 // RUN: %hcu_cc %test_cflags --hcu-library-headers=%S/Inputs/headers/lib -I%S/Inputs/headers -I%S/Inputs/headers/next1 -I%S/Inputs/headers/next2 -I%S/Inputs/headers/lib -isystem %S/Inputs/headers/sys -O2 -Wall -Wextra -o %t/hcu %s && %t/hcu > %t/hcu.out
@@ -63,6 +64,9 @@
 // CHECK: {{^}}#include <sysfn.h>
 #include "nexty.h"
 // CHECK: {{^}}#include "nexty.h"
+#include "once2.h"
+// CHECK: {{^}}#include "once2.h"
+#include "wrap.h"
 
 int step(int v) { return v + 1; }
 int lib_base(int v) { return v + 1; }
@@ -75,7 +79,7 @@ int main(void) {
   printf("x %d %d\n", add_one(1), add_two(1));
   printf("inner %ld\n", inner(1));
   printf("lib %d sys %d swap %x\n", lib_fn(1), sys_fn(1), bswap_32(0x11223344u));
-  printf("next %d\n", nexty(1));
+  printf("next %d again %d wrapped %d\n", nexty(1), once_again(1), WRAPPED);
   return 0;
 }
 // OUT: twice 4 calls 1
@@ -83,7 +87,7 @@ int main(void) {
 // OUT-NEXT: x 3 4
 // OUT-NEXT: inner 21
 // OUT-NEXT: lib -98 sys -999 swap 44332211
-// OUT-NEXT: next 6
+// OUT-NEXT: next 6 again 7 wrapped 1
 // The header functions are this unit's statics, each with its continuation
 // points (the call of step), described at its line in its header.
 // CHECK: {"twice", "header-functions.c/twice", (void **)&hcu_slot__twice

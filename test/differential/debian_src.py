@@ -5,7 +5,10 @@ and compares them (issue 3, acceptance item 3).
 
 Lua: the interpreter from src/*.c (upstream's `make linux`: -std=gnu99 -O2
 -DLUA_COMPAT_5_3 -DLUA_USE_LINUX, linked with -Wl,-E -lm -ldl); runs every
-test/differential/lua/*.lua, comparing stdout, stderr and exit status.
+test/differential/lua/*.lua, comparing stdout, stderr and exit status. Then
+the same interpreter from one unit that #includes every Lua source: each
+.c is a project header of that unit, whose functions hcu-transform inlines
+and instruments (docs/design.md, "Functions defined in headers").
 
 SQLite: the amalgamation (sqlite3.c, shell.c) generated once from the
 source tree (./configure && make sqlite3.c shell.c: needs tclsh), then the
@@ -36,6 +39,13 @@ RUNTIME_DIR = os.path.join("/tmp", "hcu-debsrc-%d" % os.getpid())  # control soc
 
 LUA_CFLAGS = ["-std=gnu99", "-O2", "-Wall", "-Wextra", "-DLUA_COMPAT_5_3", "-DLUA_USE_LINUX"]
 LUA_LIBS = ["-Wl,-E", "-lm", "-ldl"]
+# The Lua sources in an order that builds as one unit: the core, the
+# libraries, the interpreter (each file's macros stay defined for the next).
+LUA_ONE_UNIT = ["lzio", "lctype", "lopcodes", "lmem", "lundump", "ldump", "lstate",
+                "lgc", "llex", "lcode", "lparser", "ldebug", "lfunc", "lobject", "ltm",
+                "lstring", "ltable", "ldo", "lvm", "lapi", "lauxlib", "lbaselib",
+                "lcorolib", "ldblib", "liolib", "lmathlib", "loadlib", "loslib",
+                "lstrlib", "ltablib", "lutf8lib", "linit", "lua"]
 SQLITE_CFLAGS = ["-O2", "-DSQLITE_ENABLE_FTS5", "-DSQLITE_ENABLE_MATH_FUNCTIONS",
                  "-DSQLITE_ENABLE_RTREE", "-DHAVE_USLEEP=1"]
 SQLITE_LIBS = ["-lpthread", "-ldl", "-lm"]
@@ -193,6 +203,28 @@ def lua(a, summary):
         return
     for s in scripts:
         p.compare(os.path.basename(s), plain, hcu, [os.path.basename(s)], cwd=os.path.dirname(s))
+    lua_one_unit(a, summary, p, src, cflags, out, scripts)
+
+
+def lua_one_unit(a, summary, p, src, cflags, out, scripts):
+    """The interpreter from one file including every Lua source."""
+    one_dir = os.path.join(out, "one")
+    os.makedirs(one_dir)
+    one = os.path.join(one_dir, "lua_one.c")
+    with open(one, "w") as f:
+        f.write("/* every Lua source in one unit (debian_src.py) */\n")
+        for name in LUA_ONE_UNIT:
+            f.write('#include "%s.c"\n' % name)
+    cflags = cflags + ["-iquote", src]
+    hcudiff.log("lua: building the interpreter as one unit")
+    plain = p.build("plain", [one], cflags, LUA_LIBS, os.path.join(one_dir, "plain"), "lua")
+    hcu = p.build("hcu", [one], cflags, LUA_LIBS, os.path.join(one_dir, "hcu"), "lua")
+    summary.count("lua: one-unit scripts", len(scripts))
+    if hcu is None:
+        return
+    for s in scripts:
+        p.compare("one-unit/" + os.path.basename(s), plain, hcu, [os.path.basename(s)],
+                  cwd=os.path.dirname(s))
 
 
 def sqlite_amalgamation(a):

@@ -1,9 +1,9 @@
 // Declarations the transform meets in real C: K&R definitions, _Noreturn,
 // _Thread_local, weak symbols, attributes on definitions (noinline, cold,
 // unused, constructor: a constructor runs before main and is never
-// instrumented), static inline functions from a project header (left as
-// written: only the main file's functions are instrumented, but a call to
-// one is a continuation point) and from a system header (not a call of
+// instrumented), static inline functions from a project header
+// (instrumented as this file's statics, the header being inlined:
+// header-functions.c) and from a system header (left alone, not a call of
 // interest). The program prints what the plain build prints.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %hcu_transform %s -o %t/out.c -- -I%S/Inputs && FileCheck %s < %t/out.c
@@ -50,6 +50,7 @@ int main(void) {
   printf("inline %d swap %x\n", proj_twice(3), bswap_32(0x11223344u));
   finish(0);
 }
+// CHECK: {{^}}static inline int proj_twice__hcu_v1(int v)
 // CHECK: {{^}}static int knr__hcu_v1(a, b)
 // CHECK: {{^}}__attribute__((weak)) int maybe(int v) { {{.*}} return hcu_slot__maybe(v); }
 // CHECK: {{^}}__attribute__((noinline, cold)) static int rare__hcu_v1(int v)
@@ -59,6 +60,7 @@ int main(void) {
 // A call to absent() is a call site like any other (its entry, the weak
 // symbol, is null when absent); proj_twice() from the project header is a
 // continuation point, bswap_32() from a system header is not.
+// CHECK: {"proj_twice", "construct-decls.c/proj_twice", (void **)&hcu_slot__proj_twice
 // CHECK: {{{[0-9]+}}, HCU_CP_CALL, "absent#1"}, {{{[0-9]+}}, HCU_CP_CALL, "rare#1"}, {{{[0-9]+}}, HCU_CP_CALL, "proj_twice#1"}, {{{[0-9]+}}, HCU_CP_CALL, "finish#1"}, {0, 0, 0} };
 // OUT: knr 67
 // OUT-NEXT: tls 2

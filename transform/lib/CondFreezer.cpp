@@ -85,8 +85,8 @@ private:
   std::shared_ptr<CondRecord> Rec;
 };
 
-/// The end of the directive that starts at Off: its line, continuation
-/// lines, and a block comment that goes on past the line.
+} // namespace
+
 unsigned directiveEnd(StringRef Buf, unsigned Off) {
   bool InComment = false;
   for (unsigned I = Off; I < Buf.size(); ++I) {
@@ -107,8 +107,6 @@ unsigned directiveEnd(StringRef Buf, unsigned Off) {
   }
   return Buf.size();
 }
-
-} // namespace
 
 std::shared_ptr<CondRecord> recordConditionals(Preprocessor &PP) {
   auto Rec = std::make_shared<CondRecord>();

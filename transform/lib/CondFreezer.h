@@ -33,6 +33,11 @@ std::shared_ptr<CondRecord> recordConditionals(clang::Preprocessor &PP);
 bool freezeConditionals(clang::ASTContext &Ctx, const CondRecord &Rec,
                         std::string &Out);
 
+/// The end (offset of its newline) of the directive that starts at Off in
+/// Buf: its line, continuation lines, and a block comment that goes on past
+/// the line.
+unsigned directiveEnd(llvm::StringRef Buf, unsigned Off);
+
 } // namespace hcu
 
 #endif

@@ -475,14 +475,14 @@ void FunctionInstrumenter::emitPreBlock() {
     for (const char *M : {"__func__", "__FUNCTION__", "__PRETTY_FUNCTION__"})
       Pre += std::string("#define ") + M + " \"" + Fn + "\"\n";
   Pre += noReturnOff();
-  Pre += lineDirective(Nav.line(FB), Unit.FileName);
+  Pre += Nav.lineDirectiveAt(FB);
   if (SM.getPresumedColumnNumber(FB) != 1)
     Pre = "\n" + Pre;
   R.InsertTextBefore(FB, Pre);
   std::string On = noReturnOn();
   if (!On.empty())
     R.InsertTextBefore(Nav.afterToken(BodyB),
-                       On + lineDirective(Nav.line(BodyB), Unit.FileName));
+                       On + Nav.lineDirectiveAt(BodyB));
   if (!IsStatic) {
     // `extern inline f(...)` becomes `static inline f__hcu_vN(...)`.
     SourceLocation Extern;
@@ -599,7 +599,7 @@ void FunctionInstrumenter::emitPostBlock() {
   Unit.DescTables += "static const struct hcu_cp_desc hcu_cps_" + Sfx +
                      "[] = { " + CpTable + "{0, 0, 0} };\n";
   Unit.DescInits.push_back(descriptorInit());
-  Post += lineDirective(Nav.line(Body->getRBracLoc()), Unit.FileName);
+  Post += Nav.lineDirectiveAt(Body->getRBracLoc());
   R.InsertTextAfter(Nav.afterToken(SM.getExpansionLoc(Body->getRBracLoc())),
                     Post);
 }

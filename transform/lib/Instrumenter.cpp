@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "Instrumenter.h"
 #include "FunctionInstrumenter.h"
+#include "HeaderInliner.h"
 #include "Naming.h"
 #include "TypeInfo.h"
 #include "UnitState.h"
@@ -35,8 +36,10 @@ namespace {
 
 class UnitRewriter {
 public:
-  UnitRewriter(ASTContext &Ctx, const TransformOptions &Opts)
-      : U(Ctx, Opts), Ctx(Ctx), SM(Ctx.getSourceManager()), Opts(Opts) {}
+  UnitRewriter(ASTContext &Ctx, const TransformOptions &Opts,
+               const std::set<std::string> &Headers)
+      : U(Ctx, Opts), Ctx(Ctx), SM(Ctx.getSourceManager()), Opts(Opts),
+        Headers(Headers) {}
 
   bool run(std::string &Code, json &Metadata);
 
@@ -45,6 +48,7 @@ private:
   ASTContext &Ctx;
   SourceManager &SM;
   const TransformOptions &Opts;
+  const std::set<std::string> &Headers;
 
   std::vector<const FunctionDecl *> Order;
   std::set<unsigned> StaticsDropped; // `static int a, b;` has one keyword
@@ -62,7 +66,8 @@ private:
   std::string tail() const;
 };
 
-/// Functions to instrument: defined in the main file, in source order.
+/// Functions to instrument: defined in the main file (with the project
+/// headers inlined into it), in source order.
 void UnitRewriter::collectFunctions(TranslationUnitDecl *TU) {
   for (Decl *D : TU->decls()) {
     auto *FD = dyn_cast<FunctionDecl>(D);
@@ -72,6 +77,8 @@ void UnitRewriter::collectFunctions(TranslationUnitDecl *TU) {
       continue;
     if (FD->hasAttr<ConstructorAttr>() || FD->hasAttr<DestructorAttr>())
       continue; // run by the loader, never updated in place
+    if (keptAsWrittenInHeader(FD, SM, Headers))
+      continue;
     U.DescIndex[FD] = Order.size();
     Order.push_back(FD);
     U.Defined.insert(FD->getCanonicalDecl());
@@ -260,7 +267,7 @@ void Instrumenter::HandleTranslationUnit(ASTContext &Ctx) {
     Failed = true;
     return;
   }
-  UnitRewriter U(Ctx, Opts);
+  UnitRewriter U(Ctx, Opts, Headers);
   if (!U.run(Code, Metadata))
     Failed = true;
 }

@@ -7,6 +7,8 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 
+#include <set>
+
 namespace hcu {
 
 /// Instruments every function defined in the main file (docs/design.md) and
@@ -14,14 +16,19 @@ namespace hcu {
 /// through the DiagnosticsEngine, and Failed is set.
 class Instrumenter : public clang::ASTConsumer {
 public:
-  Instrumenter(const TransformOptions &Opts, std::string &Code,
+  /// Headers: the #line names of the project headers inlined into the
+  /// main file (HeaderInliner.h).
+  Instrumenter(const TransformOptions &Opts,
+               const std::set<std::string> &Headers, std::string &Code,
                nlohmann::json &Metadata, bool &Failed)
-      : Opts(Opts), Code(Code), Metadata(Metadata), Failed(Failed) {}
+      : Opts(Opts), Headers(Headers), Code(Code), Metadata(Metadata),
+        Failed(Failed) {}
 
   void HandleTranslationUnit(clang::ASTContext &Ctx) override;
 
 private:
   const TransformOptions &Opts;
+  const std::set<std::string> &Headers;
   std::string &Code;
   nlohmann::json &Metadata;
   bool &Failed;

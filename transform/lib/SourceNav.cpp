@@ -1,5 +1,6 @@
 //===- SourceNav.cpp - finding places in statements and tokens ------------===//
 #include "SourceNav.h"
+#include "Naming.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
@@ -7,6 +8,11 @@
 using namespace clang;
 
 namespace hcu {
+
+std::string SourceNav::lineDirectiveAt(SourceLocation L) const {
+  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(L));
+  return lineDirective(P.getLine(), P.getFilename());
+}
 
 SourceLocation SourceNav::afterToken(SourceLocation L) const {
   return Lexer::getLocForEndOfToken(L, 0, SM, Ctx.getLangOpts());

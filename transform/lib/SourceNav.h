@@ -23,6 +23,9 @@ public:
   unsigned line(clang::SourceLocation L) const {
     return SM.getPresumedLineNumber(SM.getExpansionLoc(L));
   }
+  /// A #line directive saying that the next line is L's (file and line:
+  /// L may be in an inlined header, or after the user's own #line).
+  std::string lineDirectiveAt(clang::SourceLocation L) const;
   clang::SourceLocation afterToken(clang::SourceLocation L) const;
   /// Where the token at L ends in the file: for a location inside a macro
   /// expansion, the last token of the invocation (not the macro's name).

@@ -2,12 +2,16 @@
 //
 // A file goes through rounds: each parses the current text; if normalization
 // (Normalizer.h) changes something, the new text replaces the file for the
-// next round; once nothing changes, the same AST is instrumented.
+// next round; once nothing changes, the same AST is instrumented. Before
+// round 0, a first parse may find functions in the project's headers: the
+// rounds then start over from the text with those headers inlined
+// (HeaderInliner.h).
 //
 //===----------------------------------------------------------------------===//
 #include "hcu-transform/Transform.h"
 #include "CondFreezer.h"
 #include "Fingerprint.h"
+#include "HeaderInliner.h"
 #include "Instrumenter.h"
 #include "Normalizer.h"
 
@@ -18,6 +22,8 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+
+#include <set>
 
 using namespace clang;
 
@@ -34,15 +40,21 @@ struct RoundResult {
   std::string Code;
   nlohmann::json Metadata;
   nlohmann::json Fingerprint; // round 0 only: the unit as written
+  bool FindHeaders = false;    // round 0: look for header functions to inline
+  bool Reparse = false;        // round 0 again, of the text with headers inlined
+  bool Inlined = false;        // NewText is the text with headers inlined
+  std::set<std::string> Headers; // the inlined headers' #line names
 };
 
 class RoundConsumer : public ASTConsumer {
 public:
   RoundConsumer(const TransformOptions &Opts, RoundResult &Res,
                 std::unique_ptr<syntax::TokenCollector> Collector,
-                bool QuietUntilParsed, std::shared_ptr<CondRecord> Conds)
+                bool QuietUntilParsed, std::shared_ptr<CondRecord> Conds,
+                std::shared_ptr<IncludeRecord> Includes)
       : Opts(Opts), Res(Res), Collector(std::move(Collector)),
-        QuietUntilParsed(QuietUntilParsed), Conds(std::move(Conds)) {}
+        QuietUntilParsed(QuietUntilParsed), Conds(std::move(Conds)),
+        Includes(std::move(Includes)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // The transform's own warnings (-Whcu-pinned) are reported from here on.
@@ -51,6 +63,14 @@ public:
     if (Ctx.getDiagnostics().hasErrorOccurred()) {
       Res.Failed = true;
       return;
+    }
+    if (Includes) {
+      std::vector<std::string> Names;
+      if (inlineProjectHeaders(Ctx, *Includes, Opts, Res.NewText, Names)) {
+        Res.Inlined = true;
+        Res.Headers.insert(Names.begin(), Names.end());
+        return;
+      }
     }
     syntax::TokenBuffer TB = std::move(*Collector).consume();
     if (Res.Round == 0 && !Opts.NormalizeOnly)
@@ -71,7 +91,7 @@ public:
       Res.Code = SM.getBufferData(SM.getMainFileID()).str();
       return;
     }
-    Instrumenter I(Opts, Res.Code, Res.Metadata, Res.Failed);
+    Instrumenter I(Opts, Res.Headers, Res.Code, Res.Metadata, Res.Failed);
     I.HandleTranslationUnit(Ctx);
   }
 
@@ -83,6 +103,7 @@ private:
   std::unique_ptr<syntax::TokenCollector> Collector;
   bool QuietUntilParsed;
   std::shared_ptr<CondRecord> Conds; // round 0 only
+  std::shared_ptr<IncludeRecord> Includes; // round 0, first parse only
 };
 
 class RoundAction : public ASTFrontendAction {
@@ -97,14 +118,19 @@ public:
     // parse the normalizer's rewrite of it: their warnings repeat those or
     // are about its temporaries (a comma's operand moved out of `(a, 0) !=
     // &x`), not about the user's code.
-    bool Quiet = Res.Round > 0 && !CI.getDiagnostics().getIgnoreAllWarnings();
+    bool Quiet = (Res.Round > 0 || Res.Reparse) &&
+                 !CI.getDiagnostics().getIgnoreAllWarnings();
     if (Quiet)
       CI.getDiagnostics().setIgnoreAllWarnings(true);
     std::shared_ptr<CondRecord> Conds;
     if (Res.Round == 0)
       Conds = recordConditionals(CI.getPreprocessor());
+    std::shared_ptr<IncludeRecord> Includes;
+    if (Res.FindHeaders)
+      Includes = recordIncludes(CI.getPreprocessor());
     return std::make_unique<RoundConsumer>(Opts, Res, std::move(Collector),
-                                           Quiet, std::move(Conds));
+                                           Quiet, std::move(Conds),
+                                           std::move(Includes));
   }
 
 private:
@@ -185,25 +211,45 @@ bool transformFile(const std::string &File,
   llvm::SmallString<256> Abs(File);
   llvm::sys::fs::make_absolute(Abs);
   std::string Text;
+  bool Mapped = false; // Text replaces the file
+  bool FindHeaders = Opts.HeaderFunctions;
+  std::set<std::string> Headers;
   nlohmann::json Fingerprint;
   for (int Round = 0;; ++Round) {
     tooling::ClangTool Tool(DB, {std::string(Abs)});
-    if (Round > 0)
+    if (Mapped)
       Tool.mapVirtualFile(Abs, Text);
     RoundResult Res;
     Res.Round = Round;
+    Res.FindHeaders = FindHeaders;
+    Res.Reparse = !Headers.empty();
+    Res.Headers = Headers;
     RoundFactory Factory(Opts, Res);
     if (Tool.run(&Factory) != 0 || Res.Failed)
       return false;
+    FindHeaders = false;
+    if (Res.Inlined) {
+      // Round 0 again, of the text with the headers inlined.
+      Text = std::move(Res.NewText);
+      Mapped = true;
+      Headers = std::move(Res.Headers);
+      Round = -1;
+      continue;
+    }
     if (Round == 0)
       Fingerprint = std::move(Res.Fingerprint);
     if (!Res.Normalized) {
       OutCode = std::move(Res.Code);
       OutMetadata = std::move(Res.Metadata);
       mergeFingerprint(OutMetadata, Fingerprint);
+      // Build systems must learn that the object depends on them (hcu-cc
+      // adds them to the dependency file: the compiler never opens them).
+      if (!Headers.empty() && OutMetadata.is_object())
+        OutMetadata["headers"] = Headers;
       return true;
     }
     Text = std::move(Res.NewText);
+    Mapped = true;
   }
 }
 

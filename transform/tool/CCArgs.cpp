@@ -185,6 +185,14 @@ CCArgs parseCCArgs(const std::vector<std::string> &Argv) {
       R.Mapping = A.str();
       continue;
     }
+    if (A == "--hcu-no-header-functions") {
+      R.NoHeaderFunctions = true;
+      continue;
+    }
+    if (A.consume_front("--hcu-library-headers=")) {
+      R.LibraryHeaders.push_back(A.str());
+      continue;
+    }
     if (A == "--hcu-verbose") {
       R.HcuVerbose = true;
       continue;

@@ -59,6 +59,8 @@ struct CCArgs {
 
   std::optional<std::string> PatchFor; ///< --hcu-patch-for=BASE
   std::optional<std::string> Mapping;  ///< --hcu-mapping=MAP.c
+  bool NoHeaderFunctions = false;      ///< --hcu-no-header-functions
+  std::vector<std::string> LibraryHeaders; ///< --hcu-library-headers=DIR
   std::optional<std::string> Root;     ///< --hcu-root=DIR
 
   bool hasCInputs() const;

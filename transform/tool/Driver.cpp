@@ -160,8 +160,11 @@ int Driver::loadBase() {
 }
 
 void Driver::fixDependencyFile(const CCInput &In, const std::string &Out,
-                               const std::string &Instrumented) const {
-  // cc saw Out.hcu.c; make users' dependency files name the real source.
+                               const std::string &Instrumented,
+                               const json &Headers) const {
+  // cc saw Out.hcu.c; make users' dependency files name the real source,
+  // and the project headers the transform inlined into it (cc never opened
+  // them).
   std::string DepPath;
   if (Args.DepFile) {
     DepPath = *Args.DepFile;
@@ -176,8 +179,15 @@ void Driver::fixDependencyFile(const CCInput &In, const std::string &Out,
   std::string Text = (*Buf)->getBuffer().str();
   std::string Fixed;
   llvm::StringRef Rest = Text;
+  std::string Inlined;
+  for (const json &H : Headers) {
+    Inlined += ' ';
+    for (char C : H.is_string() ? H.get<std::string>() : "")
+      Inlined += C == ' ' ? std::string("\\ ") : std::string(1, C);
+  }
   for (size_t At; (At = Rest.find(Instrumented)) != llvm::StringRef::npos;) {
-    Fixed += Rest.take_front(At).str() + In.Path;
+    Fixed += Rest.take_front(At).str() + In.Path + Inlined;
+    Inlined.clear();
     Rest = Rest.drop_front(At + Instrumented.size());
   }
   Fixed += Rest.str();
@@ -240,6 +250,12 @@ int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
 
   TransformOptions Opts;
   Opts.Version = version();
+  Opts.HeaderFunctions = !Args.NoHeaderFunctions;
+  for (const std::string &D : Args.LibraryHeaders)
+    Opts.LibraryHeaderDirs.push_back(D);
+  // hcu's own headers (hcu_rt.h's inline functions) are a library's.
+  for (const std::string &D : Paths.IncludeDirs)
+    Opts.LibraryHeaderDirs.push_back(D);
   if (int RC = unitNameFor(In, Opts.UnitName))
     return RC;
   if (Base) {
@@ -277,7 +293,8 @@ int Driver::compileOne(const CCInput &In, const std::string &Out, bool Assemble,
   if (int RC = X.runCompiler(Cmd))
     return RC;
   if (Args.WritesDeps)
-    fixDependencyFile(In, Out, Instrumented);
+    fixDependencyFile(In, Out, Instrumented,
+                      UnitMeta.value("headers", json::array()));
   if (llvm::Error E = writeJsonFile(Meta, UnitMeta))
     return error(std::move(E));
   if (Unit)
@@ -618,6 +635,14 @@ void printHcuHelp() {
          "                         built with hcu-cc; reads BASE.hcu.json)\n"
          "  --hcu-mapping=FILE     the patch's update description (mapping "
          "file)\n"
+         "  --hcu-no-header-functions\n"
+         "                         instrument the functions of the main "
+         "files only, not\n"
+         "                         those defined in the project's headers\n"
+         "  --hcu-library-headers=DIR\n"
+         "                         headers under DIR are a library's (as "
+         "under /usr/):\n"
+         "                         their functions are not instrumented\n"
          "  --hcu-root=DIR         name each unit by its path under DIR "
          "(net/util.c)\n"
          "                         instead of its base name; needed when two "

@@ -66,7 +66,8 @@ private:
                            const struct MappingFacts &Facts,
                            const std::vector<nlohmann::json> &Units);
   void fixDependencyFile(const CCInput &In, const std::string &Out,
-                         const std::string &Instrumented) const;
+                         const std::string &Instrumented,
+                         const nlohmann::json &Headers) const;
 };
 
 /// Prints hcu-cc's own options.

@@ -33,6 +33,16 @@ static cl::opt<std::string> Base("hcu-base", cl::desc("patch mode: metadata of t
 static cl::opt<bool> NormalizeOnly("normalize-only",
                                    cl::desc("print the normalized C (calls of interest as statements) without instrumenting it"),
                                    cl::cat(Category));
+static cl::opt<bool> NoHeaderFunctions(
+    "no-header-functions",
+    cl::desc("instrument the main file's functions only, not those defined "
+             "in the project's headers"),
+    cl::cat(Category));
+static cl::list<std::string> LibraryHeaders(
+    "library-headers",
+    cl::desc("headers under this directory are a library's (as under "
+             "/usr/): their functions are not instrumented"),
+    cl::value_desc("dir"), cl::cat(Category));
 static cl::opt<std::string> Uid("hcu-uid", cl::desc("unique id of this file in the program (default: from its unit name)"),
                                 cl::cat(Category));
 static cl::opt<std::string> Root("hcu-root",
@@ -114,6 +124,9 @@ int main(int argc, char **argv) {
   Opts.Version = Version;
   Opts.Uid = Uid;
   Opts.NormalizeOnly = NormalizeOnly;
+  Opts.HeaderFunctions = !NoHeaderFunctions;
+  for (const std::string &D : LibraryHeaders)
+    Opts.LibraryHeaderDirs.push_back(D);
   if (!Base.empty()) {
     auto Buf = MemoryBuffer::getFile(Base);
     if (!Buf) {

@@ -31,6 +31,13 @@ struct TransformOptions {
   /// Stop after normalization: the output is the normalized C (every call of
   /// interest a statement of its own), not instrumented.
   bool NormalizeOnly = false;
+  /// Functions defined in the project's own headers are instrumented as
+  /// functions of this unit (docs/design.md, "Functions defined in
+  /// headers"); false: only the main file's.
+  bool HeaderFunctions = true;
+  /// Headers under these directories belong to installed libraries: like
+  /// system headers, their functions are never instrumented.
+  std::vector<std::string> LibraryHeaderDirs = {"/usr/"};
 };
 
 /// Transforms File, compiled with CompilerArgs (clang-style flags such as -I,

@@ -1,0 +1,1 @@
+static const int nexty_base = 5;

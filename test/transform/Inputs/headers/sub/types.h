@@ -1,0 +1,4 @@
+#ifndef TYPES_H
+#define TYPES_H
+typedef long counter_t;
+#endif

@@ -136,20 +136,8 @@ bool FunctionInstrumenter::wantsSharing(const VarDecl *VD) const {
 /// The `static` token of DS, written before its first name; invalid if it
 /// is not there (it comes from a macro).
 SourceLocation FunctionInstrumenter::staticKeyword(const DeclStmt *DS) const {
-  SourceLocation End = (*DS->decl_begin())->getLocation();
-  Token Tok;
-  for (SourceLocation L = DS->getBeginLoc(); Nav.before(L, End);) {
-    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
-      break;
-    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static")
-      return L;
-    L = Lexer::findNextToken(L, SM, Ctx.getLangOpts())
-            .value_or(Token())
-            .getLocation();
-    if (L.isInvalid())
-      break;
-  }
-  return {};
+  return Nav.findWord(DS->getBeginLoc(), (*DS->decl_begin())->getLocation(),
+                      "static");
 }
 
 /// Why DS cannot move to file scope, or "". Needs gets the declarations of
@@ -320,7 +308,7 @@ std::string FunctionInstrumenter::hoistedText(const DeclStmt *DS) const {
       SM.getBufferData(SM.getMainFileID()).substr(Base, End - Base).str();
   for (auto It = Edits.rbegin(); It != Edits.rend(); ++It)
     Text.replace(It->first - Base, It->second.first, It->second.second);
-  return lineDirective(Nav.line(DB), Unit.FileName) + Text + "\n";
+  return Nav.lineDirectiveAt(DB) + Text + "\n";
 }
 
 /// Moves the planned declarations before the function. Called before
@@ -336,7 +324,7 @@ void FunctionInstrumenter::emitStatics() {
     SourceLocation DB = DS->getBeginLoc(), DE = Nav.stmtEnd(DS);
     SourceNav::replaceOriginal(R, CharSourceRange::getCharRange(DB, DE), "");
   }
-  R.InsertTextBefore(FB, Text + lineDirective(Nav.line(FB), Unit.FileName));
+  R.InsertTextBefore(FB, Text + Nav.lineDirectiveAt(FB));
 }
 
 /// Where each use of a moved static local is spelled in the file, by

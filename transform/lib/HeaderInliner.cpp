@@ -1,6 +1,7 @@
 //===- HeaderInliner.cpp - the project's header functions join the unit ---===//
 #include "HeaderInliner.h"
 #include "CondFreezer.h"
+#include "Naming.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
@@ -114,16 +115,6 @@ bool takenFromHeader(const FunctionDecl *FD) {
   if (FD->getStorageClass() == SC_Static)
     return FD->isReferenced();
   return !FD->isInlined();
-}
-
-std::string cString(StringRef S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out + "\"";
 }
 
 std::string absolute(StringRef Name) {
@@ -273,7 +264,7 @@ std::string Inliner::text(FileID F, std::vector<std::string> &Headers) {
         Body += '\n';
       unsigned After = P.getLine() + Buf.substr(D.HashOff, End - D.HashOff)
                                          .count('\n') + 1;
-      Edits[D.HashOff] = {End, "#line 1 " + cString(Name) + "\n" + Body +
+      Edits[D.HashOff] = {End, lineDirective(1, Name) + Body +
                                    "#line " + std::to_string(After) + " " +
                                    cString(P.getFilename())};
     } else if (D.Entered.isInvalid() && D.File &&

@@ -182,22 +182,11 @@ void UnitRewriter::renameGlobal(const VarDecl *VD,
 /// `static` goes: the storage must be reachable by its assembler name from
 /// a patch. The name is unique to this file, so it stays private in practice.
 void UnitRewriter::dropStatic(const VarDecl *VD) {
-  SourceLocation B = SM.getExpansionLoc(VD->getBeginLoc());
-  SourceLocation E = SM.getExpansionLoc(VD->getLocation());
-  Token Tok;
-  for (SourceLocation L = B; U.Nav.before(L, E);) {
-    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
-      break;
-    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == "static") {
-      if (StaticsDropped.insert(SM.getFileOffset(Tok.getLocation())).second)
-        U.R.ReplaceText(Tok.getLocation(), Tok.getLength(), "/*static*/");
-      break;
-    }
-    L = Tok.getEndLoc();
-    // Skip whitespace.
-    while (U.Nav.before(L, E) && isWhitespace(*SM.getCharacterData(L)))
-      L = L.getLocWithOffset(1);
-  }
+  SourceLocation L = U.Nav.findWord(SM.getExpansionLoc(VD->getBeginLoc()),
+                                   SM.getExpansionLoc(VD->getLocation()),
+                                   "static");
+  if (L.isValid() && StaticsDropped.insert(SM.getFileOffset(L)).second)
+    U.R.ReplaceText(L, 6, "/*static*/");
 }
 
 // ---- the unit ------------------------------------------------------------

@@ -74,8 +74,18 @@ std::string staticLocalSymbol(const VarDecl *VD, llvm::StringRef Uid) {
          (K > 1 ? "__" + std::to_string(K) : "");
 }
 
+std::string cString(llvm::StringRef S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
 std::string lineDirective(unsigned Line, llvm::StringRef FileName) {
-  return "#line " + std::to_string(Line) + " \"" + FileName.str() + "\"\n";
+  return "#line " + std::to_string(Line) + " " + cString(FileName) + "\n";
 }
 
 } // namespace hcu

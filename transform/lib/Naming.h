@@ -35,6 +35,8 @@ std::string staticLocalKey(const clang::VarDecl *VD, llvm::StringRef UnitName);
 /// The program-wide symbol of that static local: hcu_sl__<uid>__F__name,
 /// with `__k` for the k-th of its name.
 std::string staticLocalSymbol(const clang::VarDecl *VD, llvm::StringRef Uid);
+/// S as a C string literal (quotes and backslashes escaped).
+std::string cString(llvm::StringRef S);
 std::string lineDirective(unsigned Line, llvm::StringRef FileName);
 
 } // namespace hcu

@@ -14,6 +14,21 @@ std::string SourceNav::lineDirectiveAt(SourceLocation L) const {
   return lineDirective(P.getLine(), P.getFilename());
 }
 
+SourceLocation SourceNav::findWord(SourceLocation B, SourceLocation E,
+                                  llvm::StringRef Word) const {
+  Token Tok;
+  for (SourceLocation L = B; L.isValid() && before(L, E);) {
+    if (Lexer::getRawToken(L, Tok, SM, Ctx.getLangOpts(), true))
+      break;
+    if (Tok.is(tok::raw_identifier) && Tok.getRawIdentifier() == Word)
+      return L;
+    L = Lexer::findNextToken(L, SM, Ctx.getLangOpts())
+            .value_or(Token())
+            .getLocation();
+  }
+  return {};
+}
+
 SourceLocation SourceNav::afterToken(SourceLocation L) const {
   return Lexer::getLocForEndOfToken(L, 0, SM, Ctx.getLangOpts());
 }

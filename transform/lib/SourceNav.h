@@ -27,6 +27,10 @@ public:
   /// L may be in an inlined header, or after the user's own #line).
   std::string lineDirectiveAt(clang::SourceLocation L) const;
   clang::SourceLocation afterToken(clang::SourceLocation L) const;
+  /// The first token of the file spelled Word in [B, E) (`static` before a
+  /// declarator); invalid if there is none.
+  clang::SourceLocation findWord(clang::SourceLocation B, clang::SourceLocation E,
+                                 llvm::StringRef Word) const;
   /// Where the token at L ends in the file: for a location inside a macro
   /// expansion, the last token of the invocation (not the macro's name).
   clang::SourceLocation expansionEnd(clang::SourceLocation L) const;
